@@ -1,0 +1,158 @@
+"""The `netspec` command line.
+
+    netspec check specs/lenet.net                  # per-layer table, totals, memory
+    netspec check alexnet.net --explain            # with the arithmetic of every layer
+    netspec check vgg16.net --json --batch 64      # one JSON object (schema 1)
+    netspec specs                                  # list the bundled specs
+
+Exit codes: 0 checked (warnings allowed), 1 the spec has errors (or warnings with --strict),
+2 usage errors (missing file, bad flag).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from netspec import __version__
+from netspec.loading import UsageError, load_spec
+from netspec.units import parse_bytes
+
+EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's default exits 2 too; keep its usage line
+        self.print_usage(sys.stderr)
+        raise UsageError(message)
+
+
+def _memory_size(text: str) -> int:
+    try:
+        return parse_bytes(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
+    return value
+
+
+def add_memory_flags(parser: argparse.ArgumentParser) -> None:
+    from netspec.memory import DEVICES, DTYPE_BYTES, OPTIMIZER_SLOTS
+
+    group = parser.add_argument_group("memory estimate")
+    group.add_argument("--batch", type=_positive, help="batch size (default: the train block's, else 1)")
+    group.add_argument("--dtype", choices=sorted(DTYPE_BYTES), default="fp32", help="element type (default fp32)")
+    group.add_argument(
+        "--optimizer", choices=sorted(OPTIMIZER_SLOTS), help="optimizer (default: the train block's, else adam)"
+    )
+    group.add_argument("--device", choices=DEVICES, default="cuda", help="where the step runs (dropout masks differ)")
+    group.add_argument(
+        "--memory", type=_memory_size, default=parse_bytes("16GiB"), help="memory to fit in (default 16GiB)"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="netspec", description="Check, compile and train convolutional network specs.")
+    parser.add_argument("--version", action="version", version=f"netspec {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    check = commands.add_parser("check", help="compute shapes, parameters, MACs, receptive fields and memory")
+    check.add_argument("spec", nargs="?", help="a .net file (or the name of a bundled spec)")
+    check.add_argument("--json", action="store_true", help="print one JSON object (schema 1)")
+    check.add_argument("--explain", action="store_true", help="show the arithmetic of every layer")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    check.add_argument("--kinds", action="store_true", help="list the layer kinds and exit")
+    add_memory_flags(check)
+
+    commands.add_parser("specs", help="list the bundled example specs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "check":
+            return run_check(args)
+        if args.command == "specs":
+            return run_specs()
+        parser.print_help()
+        return EXIT_USAGE
+    except UsageError as error:
+        print(f"netspec: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # `netspec check ... | head` is not an error
+        return EXIT_OK
+
+
+def train_default(result, key: str) -> str | None:
+    """A plain value from the spec's `train { }` block (`batch 100` → "100"), if given."""
+    train = result.network.train if result.network else None
+    for statement in train.body if train is not None and train.body else ():
+        if statement.word.lower() == key and statement.args:
+            return statement.args[0].text.lower()
+    return None
+
+
+def run_check(args) -> int:
+    from netspec.checker import check_source
+    from netspec.memory import OPTIMIZER_SLOTS, estimate
+    from netspec.report import json_report, text_report
+
+    if args.kinds:
+        return run_kinds()
+    if not args.spec:
+        raise UsageError("check needs a spec file: netspec check FILE.net")
+    source, note = load_spec(args.spec)
+    if note:
+        print(note, file=sys.stderr)
+    result = check_source(source)
+    memory = None
+    if result.ok:
+        batch = args.batch or _int_or(train_default(result, "batch"), 1)
+        optimizer = args.optimizer or train_default(result, "optimizer")
+        optimizer = optimizer if optimizer in OPTIMIZER_SLOTS else "adam"
+        memory = estimate(result, batch=batch, dtype=args.dtype, optimizer=optimizer, device=args.device)
+    if args.json:
+        print(json.dumps(json_report(result, memory, args.memory), indent=2, ensure_ascii=False))
+    else:
+        print(text_report(result, memory, args.memory, explain=args.explain))
+    if not result.ok or (args.strict and result.diagnostics.warnings):
+        return EXIT_SPEC_ERRORS
+    return EXIT_OK
+
+
+def _int_or(text: str | None, default: int) -> int:
+    return int(text) if text and text.isdigit() and int(text) > 0 else default
+
+
+def run_specs() -> int:
+    from netspec import resources
+
+    for path in resources.bundled_specs():
+        first = path.read_text(encoding="utf-8").splitlines()[:1]
+        title = first[0].lstrip("# ").strip() if first and first[0].startswith("#") else ""
+        print(f"{path.name:<16} {title}")
+    print(f"\n(in {resources.specs_dir()})")
+    return EXIT_OK
+
+
+def run_kinds() -> int:
+    from netspec.layers import KINDS
+
+    for kind in KINDS:
+        aliases = f" (also {', '.join(kind.names[1:])})" if len(kind.names) > 1 else ""
+        print(f"{kind.name:<14} {kind.summary}{aliases}")
+    return EXIT_OK

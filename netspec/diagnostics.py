@@ -1,0 +1,107 @@
+"""Diagnostics: one record per problem, collected, then rendered in one place.
+
+The rendering follows the compiler convention (mypy, gcc, rustc)::
+
+    lenet.net:4:8: error: kernel 5x5 is larger than the padded input 3x3  [kernel-too-large]
+        conv 16 5x5
+                ^~~
+      hint: pad=1 or a smaller kernel
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netspec.source import SourceFile, Span
+
+ERROR = "error"
+WARNING = "warning"
+NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    severity: str
+    code: str
+    message: str
+    span: Span | None
+    hint: str | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "line": self.span.line if self.span else None,
+            "column": self.span.column if self.span else None,
+            "end_line": self.span.end_line if self.span else None,
+            "end_column": self.span.end_column if self.span else None,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+@dataclass
+class Diagnostics:
+    """An ordered collection of diagnostics for one source file."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(ERROR, code, message, span, hint))
+
+    def warning(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(WARNING, code, message, span, hint))
+
+    def note(self, code: str, message: str, span: Span | None = None, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(NOTE, code, message, span, hint))
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity == WARNING]
+
+    def has_errors(self) -> bool:
+        return any(d.severity == ERROR for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        """Diagnostics in source order (stable for equal positions); file-level ones first."""
+        return sorted(self.items, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
+
+
+def _printable(text: str) -> str:
+    """The line as it can be shown on a terminal: tabs kept, other control characters escaped."""
+    return "".join(ch if ch == "\t" or ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def render(diagnostic: Diagnostic, source: SourceFile) -> str:
+    """`file:line:col: severity: message  [code]`, the source line, a caret under the span, a hint."""
+    span = diagnostic.span
+    where = f"{source.name}:{span.line}:{span.column}" if span else source.name
+    out = [f"{where}: {diagnostic.severity}: {diagnostic.message}  [{diagnostic.code}]"]
+    if span is not None:
+        line = source.line_text(span.line)
+        if len(line) > 200:  # keep pathological one-line files readable
+            start = max(0, span.column - 80)
+            shown = line[start : start + 160]
+            column = span.column - start
+        else:
+            shown, column = line, span.column
+        if shown.strip():
+            width = (span.end_column - span.column) if span.end_line == span.line else len(shown) - column + 1
+            width = max(1, min(width, len(shown) - column + 1))
+            prefix = "".join("\t" if ch == "\t" else " " for ch in _printable(shown[: column - 1]))
+            out.append("    " + _printable(shown))
+            out.append("    " + prefix + "^" + "~" * (width - 1))
+    if diagnostic.hint:
+        out.append(f"  hint: {diagnostic.hint}")
+    return "\n".join(out)
+
+
+def render_all(diagnostics: list[Diagnostic], source: SourceFile) -> str:
+    return "\n".join(render(d, source) for d in diagnostics)

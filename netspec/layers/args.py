@@ -1,0 +1,206 @@
+"""Standardizing a statement's arguments: positional values and `key=value` options.
+
+A layer kind declares its arguments as a tuple of `Arg`; `bind` checks a statement against them and
+returns plain Python values. Converters raise `ArgError` with what was expected and what was
+received ("expected a whole number ≥ 1, got 0"), in the manner of Keras' argument checks.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from netspec.diagnostics import Diagnostics
+from netspec.syntax import Statement, Value
+
+MAX_SIZE = 2**31 - 1  # sizes beyond int32 are mistakes, and PyTorch rejects most of them
+REQUIRED = object()
+
+
+class ArgError(ValueError):
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a statement. `positional` ones may also be written as `name=value`."""
+
+    name: str
+    convert: Callable[[Value], Any]
+    default: Any = REQUIRED
+    positional: bool = False
+    help: str = ""
+
+
+def did_you_mean(word: str, choices) -> str | None:
+    matches = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def bind(statement: Statement, args: tuple[Arg, ...], what: str, diagnostics: Diagnostics) -> dict | None:
+    """Match a statement's values and options to `args`; report every problem; None if any."""
+    ok = True
+    bound: dict[str, Any] = {}
+    positional = [a for a in args if a.positional]
+    by_name = {a.name: a for a in args}
+    for i, value in enumerate(statement.args):
+        if i >= len(positional):
+            expected = ", ".join(a.name for a in positional) or "no values"
+            diagnostics.error(
+                "extra-arg",
+                f"`{what}` takes {len(positional)} value{'s' if len(positional) != 1 else ''} ({expected}); "
+                f"`{value.text}` is one too many",
+                value.span,
+                _options_hint(args),
+            )
+            ok = False
+            continue
+        ok &= _convert_into(bound, positional[i], value, diagnostics)
+    for option in statement.options:
+        arg = by_name.get(option.key)
+        if arg is None:
+            guess = did_you_mean(option.key, by_name)
+            hint = f"did you mean `{guess}=`?" if guess else _options_hint(args)
+            diagnostics.error("unknown-option", f"`{what}` has no option `{option.key}`", option.key_span, hint)
+            ok = False
+            continue
+        if arg.name in bound:
+            diagnostics.error("duplicate-option", f"`{arg.name}` is given twice", option.key_span, "keep one")
+            ok = False
+            continue
+        ok &= _convert_into(bound, arg, option.value, diagnostics)
+    for arg in args:
+        if arg.name not in bound:
+            if arg.default is REQUIRED:
+                diagnostics.error(
+                    "missing-arg",
+                    f"`{what}` needs {arg.help or arg.name}",
+                    statement.span,
+                    f"e.g. `{_example(what, args)}`",
+                )
+                ok = False
+            else:
+                bound[arg.name] = arg.default
+    return bound if ok else None
+
+
+def _convert_into(bound: dict, arg: Arg, value: Value, diagnostics: Diagnostics) -> bool:
+    try:
+        bound[arg.name] = arg.convert(value)
+        return True
+    except ArgError as error:
+        diagnostics.error("bad-value", f"{arg.name}: {error.message}", value.span, error.hint)
+        return False
+
+
+def _options_hint(args: tuple[Arg, ...]) -> str:
+    names = [a.name for a in args if not a.positional]
+    return f"options: {', '.join(n + '=' for n in names)}" if names else "it takes no options"
+
+
+EXAMPLE_VALUES = {"filters": "16", "kernel": "3x3", "units": "10", "p": "0.5", "size": "5"}
+
+
+def _example(what: str, args: tuple[Arg, ...]) -> str:
+    values = [EXAMPLE_VALUES.get(a.name, "1") for a in args if a.positional and a.default is REQUIRED]
+    return " ".join([what, *values])
+
+
+# --- converters --------------------------------------------------------------------------------
+
+
+def _got(value: Value) -> str:
+    return f"got `{value.text}`"
+
+
+def whole(minimum: int = 1, maximum: int = MAX_SIZE) -> Callable[[Value], int]:
+    def convert(value: Value) -> int:
+        number = value.number
+        if not isinstance(number, int) or number < minimum:
+            raise ArgError(f"expected a whole number ≥ {minimum}, {_got(value)}")
+        if number > maximum:
+            raise ArgError(f"expected a whole number ≤ {maximum:,}, {_got(value)}")
+        return number
+
+    return convert
+
+
+def pair(minimum: int = 1, maximum: int = MAX_SIZE) -> Callable[[Value], tuple[int, int]]:
+    """`3` → (3, 3); `3x5` → (3, 5) (height x width)."""
+
+    def convert(value: Value) -> tuple[int, int]:
+        dims = value.dims
+        if dims is None or len(dims) not in (1, 2) or any(d < minimum for d in dims):
+            raise ArgError(f"expected N or HxW with whole numbers ≥ {minimum}, {_got(value)}")
+        if any(d > maximum for d in dims):
+            raise ArgError(f"expected sizes ≤ {maximum:,}, {_got(value)}")
+        return (dims[0], dims[0]) if len(dims) == 1 else (dims[0], dims[1])
+
+    return convert
+
+
+def padding(allow_valid: bool = True) -> Callable[[Value], tuple[int, int] | str]:
+    """`P`, `PxP`, `same` or `valid` (= 0)."""
+    to_pair = pair(minimum=0)
+
+    def convert(value: Value):
+        if value.kind == "word":
+            word = value.text.lower()
+            if word == "same":
+                return "same"
+            if word == "valid" and allow_valid:
+                return (0, 0)
+            words = "same or valid" if allow_valid else "same"
+            raise ArgError(f"expected a number, HxW, or {words}, {_got(value)}")
+        return to_pair(value)
+
+    return convert
+
+
+def boolean(value: Value) -> bool:
+    word = value.text.lower()
+    if word in ("true", "yes", "on", "1"):
+        return True
+    if word in ("false", "no", "off", "0"):
+        return False
+    raise ArgError(f"expected true or false, {_got(value)}")
+
+
+def real(minimum: float | None = None, maximum: float | None = None, below: float | None = None):
+    """A finite real number in [minimum, maximum] (or [minimum, below) when `below` is given)."""
+
+    def convert(value: Value) -> float:
+        number = value.number
+        if number is None:
+            raise ArgError(f"expected a number, {_got(value)}")
+        if minimum is not None and number < minimum:
+            raise ArgError(f"expected a number ≥ {minimum:g}, {_got(value)}")
+        if maximum is not None and number > maximum:
+            raise ArgError(f"expected a number ≤ {maximum:g}, {_got(value)}")
+        if below is not None and number >= below:
+            raise ArgError(f"expected a number < {below:g}, {_got(value)}")
+        return float(number)
+
+    return convert
+
+
+def choice(*words: str) -> Callable[[Value], str]:
+    def convert(value: Value) -> str:
+        word = value.string.lower()
+        if word not in words:
+            guess = did_you_mean(word, words)
+            raise ArgError(
+                f"expected one of {', '.join(words)}, {_got(value)}", f"did you mean `{guess}`?" if guess else None
+            )
+        return word
+
+    return convert
+
+
+def text(value: Value) -> str:
+    return value.string

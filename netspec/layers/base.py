@@ -1,0 +1,96 @@
+"""What every layer kind provides: argument declarations, shape/count inference, and saved tensors.
+
+A layer kind lives in one place (a subclass of `LayerKind` in this package): its names, its
+arguments, its output shape, parameter count, MACs, receptive-field window, the tensors PyTorch keeps
+for backward, and the PyTorch code it compiles to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from netspec.diagnostics import Diagnostics
+from netspec.layers.args import Arg
+from netspec.source import Span
+
+Shape = tuple[int, ...]  # (C, H, W) for feature maps, (F,) for vectors; the batch is never included
+
+INPUT = "input"  # Saved.key of the layer's input storage
+OUTPUT = "output"  # Saved.key of the layer's own output storage
+DROPOUT_MASK = "mask"  # Saved.itemsize of a dropout mask: bool on CUDA, the float noise on CPU
+
+
+@dataclass(frozen=True)
+class Saved:
+    """A tensor autograd keeps for the backward pass.
+
+    `key` names its storage so that one storage saved by two layers (a ReLU's output that the next
+    convolution saves as its input) is counted once: INPUT, OUTPUT, or a name private to the layer.
+    `itemsize` is None for tensors of the activation dtype, a fixed size (8 for int64 indices), or
+    DROPOUT_MASK.
+    """
+
+    key: str
+    per_sample: int  # elements per sample
+    itemsize: int | str | None = None
+    fixed: int = 0  # elements that do not grow with the batch (batch-norm statistics)
+
+
+@dataclass
+class Inference:
+    """Everything the checker learns about one layer from its input shape."""
+
+    output: Shape
+    params: int = 0
+    buffers: int = 0  # non-trainable state (batch-norm running statistics)
+    macs: int = 0
+    window: tuple[tuple[int, int], tuple[int, int]] | None = None  # ((k_eff, stride) for H, for W)
+    covers_input: bool = False  # every output sees the whole input (fc, global pooling)
+    saved: list[Saved] = field(default_factory=list)
+    output_aliases_input: bool = False  # a view (flatten) or an identity
+    explain: list[str] = field(default_factory=list)
+
+
+class Where:
+    """Reports diagnostics about one layer at its statement."""
+
+    def __init__(self, diagnostics: Diagnostics, span: Span, arg_spans: dict[str, Span]):
+        self.diagnostics = diagnostics
+        self.span = span
+        self.arg_spans = arg_spans
+
+    def at(self, arg: str | None) -> Span:
+        return self.arg_spans.get(arg, self.span) if arg else self.span
+
+    def error(self, code: str, message: str, hint: str | None = None, arg: str | None = None) -> None:
+        self.diagnostics.error(code, message, self.at(arg), hint)
+
+    def warning(self, code: str, message: str, hint: str | None = None, arg: str | None = None) -> None:
+        self.diagnostics.warning(code, message, self.at(arg), hint)
+
+
+class LayerKind:
+    """Base class of layer kinds. Subclasses set `names` and `args` and implement `infer`."""
+
+    names: ClassVar[tuple[str, ...]]  # canonical name first, then aliases
+    args: ClassVar[tuple[Arg, ...]] = ()
+    spatial: ClassVar[bool] = False  # needs a C x H x W input
+    activation: ClassVar[bool] = False
+    summary: ClassVar[str] = ""
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+    def validate(self, values: dict[str, Any], where: Where) -> bool:
+        """Checks between arguments that do not need the input shape; True when valid."""
+        return True
+
+    def infer(self, values: dict[str, Any], shape: Shape, where: Where) -> Inference | None:
+        """Output shape and counts for `shape`, or None (after reporting an error) if impossible."""
+        raise NotImplementedError
+
+
+def fmt_shape(shape: Shape) -> str:
+    return "x".join(str(d) for d in shape)

@@ -1,0 +1,59 @@
+"""`conv F K`: a 2-D convolution (torch.nn.Conv2d)."""
+
+from __future__ import annotations
+
+from netspec import arithmetic as ar
+from netspec.layers import windows
+from netspec.layers.args import Arg, boolean, padding, pair, whole
+from netspec.layers.base import INPUT, Inference, LayerKind, Saved, Shape, Where
+
+
+class Conv(LayerKind):
+    names = ("conv", "conv2d", "convolution")
+    summary = "2-D convolution: conv FILTERS KERNEL [stride=] [pad=P|PxP|same|valid] [dilation=] [groups=] [bias=]"
+    spatial = True
+    args = (
+        Arg("filters", whole(), positional=True, help="a number of filters"),
+        Arg("kernel", pair(), positional=True, help="a kernel size (5 or 5x5)"),
+        Arg("stride", pair(), default=(1, 1)),
+        Arg("pad", padding(), default=(0, 0)),
+        Arg("dilation", pair(), default=(1, 1)),
+        Arg("groups", whole(), default=1),
+        Arg("bias", boolean, default=True),
+    )
+
+    def infer(self, v, shape: Shape, where: Where) -> Inference | None:
+        c_in = shape[0]
+        filters, groups = v["filters"], v["groups"]
+        geometry = windows.resolve(v, shape, where, "convolution")
+        if geometry is None:
+            return None
+        if c_in % groups or filters % groups:
+            where.error(
+                "groups",
+                f"groups={groups} must divide both the input channels ({c_in}) and the filters ({filters})",
+                f"groups is a divisor of both, e.g. groups={_common_divisor(c_in, filters, groups)}",
+                arg="groups",
+            )
+            return None
+        (kh, kw), (oh, ow) = v["kernel"], geometry.output
+        return Inference(
+            output=(filters, oh, ow),
+            params=ar.conv_params(c_in, filters, kh, kw, groups, v["bias"]),
+            macs=ar.conv_macs(c_in, filters, kh, kw, groups, oh, ow),
+            window=geometry.window,
+            saved=[geometry.saved_input(c_in)],
+            explain=geometry.explain
+            + [
+                f"params = {filters}·({c_in}/{groups})·{kh}·{kw}" + (f" + {filters}" if v["bias"] else ""),
+                f"MACs = {oh}·{ow}·{filters}·({c_in}/{groups})·{kh}·{kw}",
+            ],
+        )
+
+
+def _common_divisor(a: int, b: int, near: int) -> int:
+    divisors = [d for d in range(1, min(a, b) + 1) if a % d == 0 and b % d == 0]
+    return min(divisors, key=lambda d: abs(d - near))
+
+
+__all__ = ["Conv", "INPUT", "Saved"]

@@ -1,0 +1,53 @@
+"""`fc`, `flatten` and `dropout`: the layers of the classifier head."""
+
+from __future__ import annotations
+
+from math import prod
+
+from netspec import arithmetic as ar
+from netspec.layers.args import Arg, boolean, real, whole
+from netspec.layers.base import DROPOUT_MASK, INPUT, Inference, LayerKind, Saved, Shape, Where, fmt_shape
+
+
+class FullyConnected(LayerKind):
+    names = ("fc", "linear", "dense", "affine", "fullyconnected")
+    summary = "fully connected: fc UNITS [bias=false]; flattens a C x H x W input first"
+    args = (
+        Arg("units", whole(), positional=True, help="a number of units"),
+        Arg("bias", boolean, default=True),
+    )
+
+    def infer(self, v, shape: Shape, where: Where) -> Inference | None:
+        n_in, n_out = prod(shape), v["units"]
+        explain = [f"flatten {fmt_shape(shape)} → {n_in}"] if len(shape) > 1 else []
+        return Inference(
+            output=(n_out,),
+            params=ar.linear_params(n_in, n_out, v["bias"]),
+            macs=ar.linear_macs(n_in, n_out),
+            covers_input=True,
+            saved=[Saved(INPUT, n_in)],  # addmm keeps its input (a view of the previous output)
+            explain=explain
+            + [f"params = {n_in}·{n_out}" + (f" + {n_out}" if v["bias"] else ""), f"MACs = {n_in}·{n_out}"],
+        )
+
+
+class Flatten(LayerKind):
+    names = ("flatten",)
+    summary = "flatten C x H x W to one vector (a view: no memory)"
+
+    def infer(self, v, shape: Shape, where: Where) -> Inference | None:
+        return Inference(
+            output=(prod(shape),), output_aliases_input=True, explain=[f"{fmt_shape(shape)} → {prod(shape)}"]
+        )
+
+
+class Dropout(LayerKind):
+    names = ("dropout",)
+    summary = "dropout P (0 ≤ P < 1, default 0.5): zeroes a fraction P of values while training"
+    args = (Arg("p", real(minimum=0.0, below=1.0), default=0.5, positional=True),)
+
+    def infer(self, v, shape: Shape, where: Where) -> Inference | None:
+        if v["p"] == 0:
+            return Inference(output=shape, output_aliases_input=True)
+        # The mask kept for backward: on CUDA a bool mask (1 byte), on CPU the scaled float noise.
+        return Inference(output=shape, saved=[Saved("mask", prod(shape), itemsize=DROPOUT_MASK)])

@@ -1,0 +1,55 @@
+"""Normalization: `batchnorm` and AlexNet's `lrn` (local response normalization)."""
+
+from __future__ import annotations
+
+from math import prod
+
+from netspec.layers.args import Arg, real, whole
+from netspec.layers.base import INPUT, Inference, LayerKind, Saved, Shape, Where
+
+
+class BatchNorm(LayerKind):
+    names = ("batchnorm", "bn", "batchnorm2d", "batch_norm")
+    summary = "batch normalization over channels (2-D) or units (1-D): batchnorm [eps=1e-5] [momentum=0.1]"
+    args = (
+        Arg("eps", real(minimum=0.0), default=1e-5),
+        Arg("momentum", real(minimum=0.0, maximum=1.0), default=0.1),
+    )
+
+    def infer(self, v, shape: Shape, where: Where) -> Inference | None:
+        channels = shape[0]
+        return Inference(
+            output=shape,
+            params=2 * channels,  # γ and β
+            buffers=2 * channels + 1,  # running mean and variance, num_batches_tracked
+            # keeps its input and the per-channel batch mean and inverse std
+            saved=[Saved(INPUT, prod(shape)), Saved("stats", 0, fixed=2 * channels)],
+            explain=[f"params = 2·{channels} (γ, β); buffers = 2·{channels} + 1"],
+        )
+
+
+class LocalResponseNorm(LayerKind):
+    names = ("lrn", "localresponsenorm")
+    summary = "local response normalization across channels (AlexNet): lrn size=5 alpha=1e-4 beta=0.75 k=1"
+    spatial = True
+    args = (
+        Arg("size", whole(), default=5, positional=True),
+        Arg("alpha", real(minimum=0.0), default=1e-4),
+        Arg("beta", real(minimum=0.0), default=0.75),
+        Arg("k", real(minimum=0.0), default=1.0),
+    )
+
+    def infer(self, v, shape: Shape, where: Where) -> Inference | None:
+        channels, h, w = shape
+        # x / (k + α/n·Σ x²)^β as torch.nn.functional.local_response_norm computes it: it keeps the
+        # input, the channel-padded squares (for the window average), and the denominator before
+        # and after the power.
+        return Inference(
+            output=shape,
+            saved=[
+                Saved(INPUT, channels * h * w),
+                Saved("squares", (channels + v["size"] - 1) * h * w),
+                Saved("base", channels * h * w),
+                Saved("denominator", channels * h * w),
+            ],
+        )

@@ -1,0 +1,158 @@
+"""Sliding-window geometry shared by convolution and pooling: padding, output size, checks.
+
+Floor mode (the PyTorch default) computes `OH = ⌊(H + p_top + p_bottom − KH_eff) / SH⌋ + 1`;
+`ceil=true` rounds up as PyTorch's `ceil_mode`; `pad=same` is TensorFlow's SAME, `OH = ⌈H / SH⌉`
+with the odd padding cell at the bottom/right. See `netspec.arithmetic` for the formulas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from netspec import arithmetic as ar
+from netspec.layers.base import INPUT, Saved, Shape, Where
+
+AXES = ("height", "width")
+
+
+@dataclass
+class Geometry:
+    input_hw: tuple[int, int]
+    kernel_eff: tuple[int, int]
+    stride: tuple[int, int]
+    pads: tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right))
+    output: tuple[int, int]
+    explain: list[str] = field(default_factory=list)
+
+    @property
+    def asymmetric(self) -> bool:
+        """True when padding differs between the two sides of an axis: PyTorch's layers pad both
+        sides equally, so such padding is applied with an explicit `F.pad` first."""
+        return any(before != after for before, after in self.pads)
+
+    @property
+    def window(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        return ((self.kernel_eff[0], self.stride[0]), (self.kernel_eff[1], self.stride[1]))
+
+    def padded_hw(self) -> tuple[int, int]:
+        (top, bottom), (left, right) = self.pads
+        return self.input_hw[0] + top + bottom, self.input_hw[1] + left + right
+
+    def saved_input(self, channels: int) -> Saved:
+        """The input as the operation sees it: the layer's input, or the explicitly padded copy."""
+        if self.asymmetric:
+            ph, pw = self.padded_hw()
+            return Saved("padded", channels * ph * pw)
+        h, w = self.input_hw
+        return Saved(INPUT, channels * h * w)
+
+
+def resolve(v: dict, shape: Shape, where: Where, what: str, out_names=("OH", "OW"), pool: bool = False):
+    """Compute the window geometry of `v` (kernel, stride, pad[, dilation, ceil]) on `shape`.
+
+    Reports errors (kernel larger than the padded input, pooling padding over half the kernel)
+    and warnings (a size that is not a whole number, a stride that skips pixels); returns None on error.
+    """
+    _, h, w = shape
+    kernel, stride = v["kernel"], v["stride"]
+    dilation = v.get("dilation", (1, 1))
+    pad = v["pad"]
+    ceil = v.get("ceil", False)
+    k_eff = (ar.effective_kernel(kernel[0], dilation[0]), ar.effective_kernel(kernel[1], dilation[1]))
+    if pad == "same":
+        pads = (
+            ar.same_padding(h, kernel[0], stride[0], dilation[0]),
+            ar.same_padding(w, kernel[1], stride[1], dilation[1]),
+        )
+    else:
+        pads = ((pad[0], pad[0]), (pad[1], pad[1]))
+        if pool and any(p > k // 2 for p, k in zip(pad, k_eff)):
+            where.error(
+                "pad-too-large",
+                f"pooling padding {pad[0]}x{pad[1]} is more than half the kernel {kernel[0]}x{kernel[1]}",
+                f"PyTorch allows at most pad={k_eff[0] // 2}x{k_eff[1] // 2} here; or use pad=same",
+                arg="pad",
+            )
+            return None
+    sizes = (h, w)
+    for axis in range(2):
+        padded = sizes[axis] + sum(pads[axis])
+        if k_eff[axis] > padded:
+            kernel_text = f"{kernel[0]}x{kernel[1]}" + (
+                f" (dilated to {k_eff[0]}x{k_eff[1]})" if k_eff != kernel else ""
+            )
+            where.error(
+                "kernel-too-large",
+                f"{what} kernel {kernel_text} is larger than the padded input {AXES[axis]}: "
+                f"{sizes[axis]} + {pads[axis][0]} + {pads[axis][1]} = {padded} < {k_eff[axis]}",
+                "use pad=same, a smaller kernel, or less downsampling before this layer",
+                arg="kernel",
+            )
+            return None
+    outputs: list[int] = []
+    explain: list[str] = []
+    inexact: list[int] = []
+    for axis in range(2):
+        n, k, s = sizes[axis], k_eff[axis], stride[axis]
+        before, after = pads[axis]
+        if pad == "same":
+            out = ar.same_output_size(n, s)
+            explain.append(f"{out_names[axis]} = ⌈{n} / {s}⌉ = {out}  (SAME: pad {before} before, {after} after)")
+        elif ceil:
+            out = ar.ceil_pool_output_size(n, kernel[axis], s, before, dilation[axis])
+            explain.append(f"{out_names[axis]} = ⌈({n} + 2·{before} − {k}) / {s}⌉ + 1 = {out}  (ceil mode)")
+        else:
+            out = ar.floor_output_size(n, kernel[axis], s, before, after, dilation[axis])
+            explain.append(f"{out_names[axis]} = ⌊({n} + 2·{before} − {k}) / {s}⌋ + 1 = {out}")
+            if ar.unused_input_cells(n, kernel[axis], s, before, after, dilation[axis]):
+                inexact.append(axis)
+        outputs.append(out)
+    geometry = Geometry((h, w), k_eff, stride, pads, (outputs[0], outputs[1]), explain)
+    if inexact:
+        _warn_inexact(geometry, inexact, where, what)
+    if any(s > k for s, k in zip(stride, k_eff)):
+        where.warning(
+            "skipped-pixels",
+            f"stride {stride[0]}x{stride[1]} is larger than the {what} window {k_eff[0]}x{k_eff[1]}: "
+            "some input pixels are never seen",
+            "use a stride no larger than the kernel",
+            arg="stride",
+        )
+    return geometry
+
+
+def _warn_inexact(g: Geometry, axes: list[int], where: Where, what: str) -> None:
+    square = (
+        len(axes) == 2
+        and g.input_hw[0] == g.input_hw[1]
+        and g.kernel_eff[0] == g.kernel_eff[1]
+        and g.stride[0] == g.stride[1]
+        and g.pads[0] == g.pads[1]
+    )
+    parts, hints = [], []
+    for axis in axes[:1] if square else axes:
+        n, k, s = g.input_hw[axis], g.kernel_eff[axis], g.stride[axis]
+        before, after = g.pads[axis]
+        exact = ar.exact_output_size(n, k, s, before, after)
+        lost = ar.unused_input_cells(n, k, s, before, after)
+        axis_name = "size" if square else AXES[axis]
+        unit = {0: "row", 1: "column"}[axis] if not square else "row and column"
+        if lost != 1:
+            unit = {"row": "rows", "column": "columns", "row and column": "rows and columns"}[unit]
+        side = "bottom/right" if square else ("bottom" if axis == 0 else "right")
+        parts.append(
+            f"{axis_name} ({n} + 2·{before} − {k}) / {s} + 1 = {float(exact):g}: the {side} {lost} {unit} "
+            f"of the padded input {'is' if lost == 1 else 'are'} never seen"
+        )
+        below, above = ar.exact_inputs_near(n, k, s, before)
+        fix = f"input {axis_name} {below} or {above}"
+        paddings = ar.exact_paddings(n, k, s)
+        if paddings:
+            fix += f", or pad={paddings[0]} (output {ar.floor_output_size(n, k, s, paddings[0], paddings[0])})"
+        hints.append(fix)
+    where.warning(
+        "inexact-size",
+        f"{what} output is not a whole number: " + "; ".join(parts),
+        " / ".join(dict.fromkeys(hints)) + " makes it exact; floor mode drops the rest",
+        arg="kernel",
+    )

@@ -1,0 +1,128 @@
+"""How much memory one training step needs: the model documented in docs/memory.md.
+
+    total = weights + gradients + optimizer state + saved activations + input batch + workspace
+
+- weights: parameters × dtype size; gradients: trainable parameters × dtype size.
+- optimizer state: trainable parameters × dtype size × slots (SGD 0, momentum/Nesterov/Adagrad/
+  RMSprop 1, Adam/AdamW 2).
+- saved activations: every tensor autograd keeps for backward (see each layer kind's `saved`),
+  each storage counted once, × batch; the input batch is listed on its own.
+- workspace: while backward runs, the gradients of one layer's input and output exist together:
+  the largest (input + output) of any layer × batch.
+
+All terms but weights, gradients and optimizer state grow linearly with the batch, so the largest
+batch that fits a memory limit is `⌊(limit − fixed) / per_sample⌋`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+
+from netspec.checker import INPUT_STORAGE, CheckResult
+from netspec.layers.base import DROPOUT_MASK
+
+DTYPE_BYTES = {"fp32": 4, "float32": 4, "fp16": 2, "float16": 2, "bf16": 2, "bfloat16": 2, "fp64": 8, "float64": 8}
+OPTIMIZER_SLOTS = {
+    "sgd": 0,
+    "momentum": 1,
+    "nesterov": 1,
+    "adagrad": 1,
+    "rmsprop": 1,
+    "adam": 2,
+    "adamw": 2,
+    "amsgrad": 3,
+}
+DEVICES = ("cuda", "cpu")
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    batch: int
+    dtype: str
+    optimizer: str
+    device: str
+    weights: int
+    gradients: int
+    optimizer_state: int
+    activations: int
+    input: int
+    workspace: int
+    saved: int  # every storage autograd keeps, the input batch included when a layer keeps it
+
+    @property
+    def fixed(self) -> int:
+        return self.weights + self.gradients + self.optimizer_state
+
+    @property
+    def total(self) -> int:
+        return self.fixed + self.activations + self.input + self.workspace
+
+    def per_sample(self) -> float:
+        return (self.activations + self.input + self.workspace) / self.batch
+
+    def max_batch(self, limit: int) -> int:
+        """The largest batch whose step fits in `limit` bytes (0 if not even the weights fit)."""
+        room = limit - self.fixed
+        per_sample = self.per_sample()
+        if room <= 0 or per_sample <= 0:
+            return 0
+        return int(room // per_sample)
+
+    def to_json(self, limit: int | None = None) -> dict:
+        data = {
+            "batch": self.batch,
+            "dtype": self.dtype,
+            "optimizer": self.optimizer,
+            "device": self.device,
+            "bytes": {
+                "weights": self.weights,
+                "gradients": self.gradients,
+                "optimizer_state": self.optimizer_state,
+                "activations": self.activations,
+                "input": self.input,
+                "workspace": self.workspace,
+                "total": self.total,
+            },
+            "saved_for_backward": self.saved,
+            "per_sample_bytes": round(self.per_sample(), 1),
+        }
+        if limit is not None:
+            data["limit"] = limit
+            data["max_batch"] = self.max_batch(limit)
+        return data
+
+
+def estimate(
+    result: CheckResult, batch: int = 1, dtype: str = "fp32", optimizer: str = "adam", device: str = "cuda"
+) -> MemoryEstimate:
+    """The memory of one training step of a checked network (see the module docstring)."""
+    size = DTYPE_BYTES[dtype]
+    params = result.params
+    slots = OPTIMIZER_SLOTS[optimizer]
+    storages: dict[tuple, int] = {}
+    for layer in result.layers:
+        for tensor in layer.saved:
+            itemsize = tensor.itemsize
+            if itemsize is None:
+                itemsize = size
+            elif itemsize == DROPOUT_MASK:
+                itemsize = 1 if device == "cuda" else size
+            storages[tensor.storage] = (tensor.per_sample * batch + tensor.fixed) * itemsize
+    saved = sum(storages.values())
+    input_bytes = prod(result.input_shape) * batch * size if result.input_shape else 0
+    activations = saved - storages.get(INPUT_STORAGE, 0)
+    largest = max((prod(layer.input) + prod(layer.output) for layer in result.layers), default=0)
+    return MemoryEstimate(
+        batch=batch,
+        dtype=dtype,
+        optimizer=optimizer,
+        device=device,
+        weights=params * size,
+        gradients=params * size,
+        optimizer_state=params * size * slots,
+        activations=activations,
+        input=input_bytes,
+        workspace=largest * batch * size,
+        saved=saved,
+    )

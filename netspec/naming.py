@@ -1,0 +1,93 @@
+"""Names of layers: the label a spec gives, or `conv1`, `pool2`, `fc1` ... counted per family.
+
+The checker reports these names and the compiler uses them as attribute names, so both agree.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+
+FAMILY = {
+    "conv": "conv",
+    "maxpool": "pool",
+    "avgpool": "pool",
+    "l2pool": "pool",
+    "globalavgpool": "pool",
+    "globalmaxpool": "pool",
+    "fc": "fc",
+    "batchnorm": "bn",
+}
+
+# Names a generated module must not take: nn.Module's own attributes and methods would be shadowed.
+RESERVED = {
+    "forward",
+    "training",
+    "train",
+    "eval",
+    "parameters",
+    "modules",
+    "children",
+    "state_dict",
+    "to",
+    "cuda",
+    "cpu",
+    "type",
+    "float",
+    "double",
+    "half",
+    "bfloat16",
+    "apply",
+    "zero_grad",
+    "register_buffer",
+    "buffers",
+    "named_parameters",
+    "named_modules",
+    "named_children",
+    "named_buffers",
+    "log_probabilities",
+    "extra_repr",
+    "torch",
+    "nn",
+    "F",
+    "x",
+    "self",
+    "super",
+    "input",
+    "dump_patches",
+    "call_super_init",
+    "compile",
+}
+
+
+def identifier(text: str, fallback: str = "layer") -> str:
+    """A safe Python identifier from free text: only [A-Za-z0-9_], not a keyword or reserved name."""
+    name = re.sub(r"[^0-9A-Za-z_]+", "_", text).strip("_").lower()
+    if not name:
+        name = fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in RESERVED or name.startswith("__"):
+        name = f"{name}_"
+    return name
+
+
+def layer_names(kinds: list[str], labels: list[str | None]) -> list[str]:
+    """Unique attribute names, one per layer: sanitized labels, else `<family><n>`."""
+    counters: dict[str, int] = {}
+    used: set[str] = set()
+    names = []
+    for kind, label in zip(kinds, labels):
+        if label:
+            base = identifier(label)
+        else:
+            family = FAMILY.get(kind, kind)
+            counters[family] = counters.get(family, 0) + 1
+            base = f"{family}{counters[family]}"
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base}_{n}"
+        used.add(name)
+        names.append(name)
+    return names

@@ -1,0 +1,145 @@
+"""Presenting a check: the per-layer table, the totals, the memory estimate, and the JSON object."""
+
+from __future__ import annotations
+
+from netspec.checker import CheckResult, LayerReport
+from netspec.diagnostics import render_all
+from netspec.layers.base import fmt_shape
+from netspec.memory import MemoryEstimate
+from netspec.units import fmt_bytes, fmt_count
+
+SCHEMA = 1
+
+
+def statement_text(result: CheckResult, layer: LayerReport) -> str:
+    """The layer as written in the spec (its first line, without comments)."""
+    span = layer.instance.statement.span
+    line = result.source.line_text(span.line)
+    end = span.end_column if span.end_line == span.line else len(line) + 1
+    return line[span.column - 1 : end - 1].strip()
+
+
+def _rf(pair: tuple[int, int] | None) -> str:
+    if pair is None:
+        return "-"
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}x{pair[1]}"
+
+
+def table(result: CheckResult, explain: bool = False) -> str:
+    header = ("#", "line", "layer", "name", "output", "params", "MACs", "RF", "jump")
+    rows = [
+        (
+            "0",
+            str(result.network.input_span.line) if result.network.input_span else "",
+            "input",
+            "",
+            fmt_shape(result.input_shape),
+            "0",
+            "0",
+            _rf((1, 1)) if len(result.input_shape) == 3 else "-",
+            "1" if len(result.input_shape) == 3 else "-",
+        )
+    ]
+    for layer in result.layers:
+        text = statement_text(result, layer)
+        if len(text) > 40:
+            text = text[:39] + "…"
+        rows.append(
+            (
+                str(layer.index),
+                str(layer.line),
+                text,
+                layer.name,
+                fmt_shape(layer.output),
+                f"{layer.params:,}",
+                f"{layer.macs:,}",
+                _rf(layer.rf),
+                _rf(layer.jump),
+            )
+        )
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    right = {0, 1, 5, 6}
+
+    def fmt(row) -> str:
+        cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        return "  ".join(cells).rstrip()
+
+    lines = [fmt(header), "  ".join("-" * w for w in widths)]
+    for i, row in enumerate(rows):
+        lines.append(fmt(row))
+        if explain and i > 0:
+            for step in result.layers[i - 1].explain:
+                lines.append(" " * (widths[0] + widths[1] + 4) + "  " + step)
+    return "\n".join(lines)
+
+
+def totals_text(result: CheckResult, memory: MemoryEstimate, limit: int) -> str:
+    params, macs = result.params, result.macs
+    size = memory.weights
+    lines = [
+        f"params      {params:,} ({fmt_count(params)}), all trainable; weights {fmt_bytes(size)} in {memory.dtype}",
+        f"MACs        {macs:,} ({fmt_count(macs)}) per sample; FLOPs = 2 × MACs = {fmt_count(2 * macs)}",
+        f"memory      one training step at batch {memory.batch}, {memory.dtype}, {memory.optimizer}, {memory.device}:",
+        f"              weights {fmt_bytes(memory.weights)} + gradients {fmt_bytes(memory.gradients)}"
+        f" + optimizer {fmt_bytes(memory.optimizer_state)}",
+        f"              + activations {fmt_bytes(memory.activations)} + input {fmt_bytes(memory.input)}"
+        f" + workspace {fmt_bytes(memory.workspace)} = {fmt_bytes(memory.total)}",
+        f"              largest batch in {fmt_bytes(limit)}: {memory.max_batch(limit):,}",
+    ]
+    if result.buffers:
+        lines.insert(1, f"buffers     {result.buffers:,} (batch-norm running statistics, not trained)")
+    return "\n".join(lines)
+
+
+def text_report(result: CheckResult, memory: MemoryEstimate | None, limit: int, explain: bool = False) -> str:
+    parts = []
+    diagnostics = render_all(result.diagnostics.sorted(), result.source)
+    if result.network is not None and result.input_shape is not None and (result.layers or result.ok):
+        parts.append(f"{result.name} ({result.source.name})")
+        parts.append(table(result, explain))
+        if result.ok and memory is not None:
+            parts.append(totals_text(result, memory, limit))
+    if diagnostics:
+        parts.append(diagnostics)
+    errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+    if errors or warnings:
+        parts.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    return "\n\n".join(parts)
+
+
+def json_report(result: CheckResult, memory: MemoryEstimate | None, limit: int | None) -> dict:
+    """The stable JSON object of `netspec check --json` (schema 1, see README)."""
+    layers = [
+        {
+            "index": layer.index,
+            "line": layer.line,
+            "kind": layer.kind,
+            "name": layer.name,
+            "text": statement_text(result, layer),
+            "input": list(layer.input),
+            "output": list(layer.output),
+            "params": layer.params,
+            "macs": layer.macs,
+            "rf": list(layer.rf) if layer.rf else None,
+            "jump": list(layer.jump) if layer.jump else None,
+        }
+        for layer in result.layers
+    ]
+    return {
+        "schema": SCHEMA,
+        "file": result.source.name,
+        "network": result.name,
+        "input": list(result.input_shape) if result.input_shape else None,
+        "output": list(result.output_shape) if result.output_shape else None,
+        "ok": result.ok,
+        "layers": layers,
+        "totals": {
+            "params": result.params,
+            "trainable_params": result.params,
+            "buffers": result.buffers,
+            "macs": result.macs,
+            "flops": 2 * result.macs,
+        },
+        "memory": memory.to_json(limit) if memory is not None and result.ok else None,
+        "diagnostics": [d.to_json() for d in result.diagnostics.sorted()],
+    }

@@ -1,0 +1,255 @@
+"""Parsing `.net` text into statements, reporting every syntax error with its position.
+
+The grammar (grammars/netspec.lark) only knows the shape of a statement:
+`[label:] word value... key=value... [{ body }]`. Meaning is given later by `netspec.elaborate`.
+Parsing uses Lark's stand-alone LALR(1) parser generated from that grammar, with error recovery:
+after an error the rest of the line is skipped and parsing goes on, so that all syntax errors of a
+file are reported at once (at most one per line).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from netspec import _grammar_parser as lark_runtime
+from netspec.diagnostics import Diagnostics
+from netspec.source import SourceFile, Span
+
+MAX_SYNTAX_ERRORS = 50
+MAX_NESTING = 32
+
+_TOKEN_NAMES = {
+    "WORD": "a name",
+    "NUMBER": "a number",
+    "DIMS": "a size such as 5x5",
+    "STRING": "a quoted string",
+    "PATH": "a path",
+    "_NL": "the end of the line",
+    "LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "EQUAL": "`=`",
+    "COLON": "`:`",
+    "$END": "the end of the file",
+}
+
+STATEMENT_SHAPE = "a statement is `[label:] kind value... key=value...`, one per line"
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A literal as written: `6`, `0.5`, `5x5`, `same`, `"text"`, `./data`."""
+
+    kind: str  # "number" | "dims" | "word" | "string" | "path"
+    text: str
+    span: Span
+
+    @property
+    def number(self) -> int | float | None:
+        """The number written, or None when it is not a number or cannot be represented."""
+        if self.kind != "number":
+            return None
+        try:
+            if re.fullmatch(r"[+-]?[0-9]+", self.text):
+                return int(self.text)
+            number = float(self.text)
+        except ValueError:  # more digits than Python will convert
+            return None
+        return number if number == number and abs(number) != float("inf") else None
+
+    @property
+    def dims(self) -> tuple[int, ...] | None:
+        """`5x5` as (5, 5); a single number as a 1-tuple; None otherwise."""
+        if self.kind == "dims":
+            parts = re.split("[xX×]", self.text)
+            if any(len(p) > 18 for p in parts):
+                return None
+            return tuple(int(p) for p in parts)
+        number = self.number
+        if isinstance(number, int):
+            return (number,)
+        return None
+
+    @property
+    def string(self) -> str:
+        """Words, paths and strings as text (a quoted string without its quotes and escapes)."""
+        if self.kind == "string":
+            return re.sub(r"\\(.)", r"\1", self.text[1:-1])
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """`key=value`."""
+
+    key: str
+    key_span: Span
+    value: Value
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One line of a spec, or a block with its body (`repeat 2 { ... }`)."""
+
+    label: str | None
+    label_span: Span | None
+    word: str
+    word_span: Span
+    args: tuple[Value, ...]
+    options: tuple[Option, ...]
+    body: tuple[Statement, ...] | None  # None for a plain statement
+    span: Span  # the first line of the statement, from label (or word) to its last argument
+
+    def option(self, key: str) -> Option | None:
+        for option in self.options:
+            if option.key == key:
+                return option
+        return None
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    return lark_runtime.Lark_StandAlone()
+
+
+def parse(source: SourceFile, diagnostics: Diagnostics) -> list[Statement] | None:
+    """Parse a whole file. Returns None when the file could not be parsed into statements at all."""
+    tree = _parse_tree(source, diagnostics)
+    if tree is None:
+        return None
+    return [_statement(child, 1, diagnostics) for child in tree.children]
+
+
+def _parse_tree(source: SourceFile, diagnostics: Diagnostics):
+    reported_lines: set[int] = set()
+    count = 0
+
+    def on_error(error) -> bool:
+        nonlocal count
+        span = _error_span(error, source)
+        if span.line in reported_lines:
+            return True  # one error per line: the rest of a broken line is noise
+        reported_lines.add(span.line)
+        _report(error, span, source, diagnostics)
+        count += 1
+        return count < MAX_SYNTAX_ERRORS
+
+    try:
+        return _parser().parse(source.text, on_error=on_error)
+    except lark_runtime.UnexpectedInput as error:
+        span = _error_span(error, source)
+        if count >= MAX_SYNTAX_ERRORS:
+            diagnostics.note("too-many-errors", f"stopped after {count} syntax errors", span)
+        elif span.line not in reported_lines:
+            _report(error, span, source, diagnostics)
+        return None
+    except RecursionError:  # pragma: no cover - the LALR parser is iterative; kept as a guard
+        diagnostics.error("syntax", "the file is nested too deeply to parse", Span.point(1, 1))
+        return None
+
+
+def _error_span(error, source: SourceFile) -> Span:
+    token = getattr(error, "token", None)
+    if token is not None and token.type == "$END" or getattr(error, "line", -1) in (None, -1):
+        lines = source.lines or [""]
+        return Span.point(len(lines), len(lines[-1]) + 1)
+    if token is not None and token.type != "_NL":
+        return Span(token.line, token.column, token.line, token.column + max(1, len(token)))
+    return Span.point(error.line, error.column)
+
+
+def _report(error, span: Span, source: SourceFile, diagnostics: Diagnostics) -> None:
+    if isinstance(error, lark_runtime.UnexpectedCharacters):
+        char = source.line_text(span.line)[span.column - 1 : span.column] or "?"
+        shown = char if char.isprintable() else f"\\x{ord(char):02x}"
+        hint = STATEMENT_SHAPE
+        if char in "()[],":
+            hint = "sizes are written 5x5 or 3x5 and lists are separate values: `conv 6 5x5 stride=2`"
+        elif char == "'":
+            hint = 'strings use double quotes: "text"'
+        diagnostics.error("syntax", f"unexpected character '{shown}'", span, hint)
+        return
+    token = getattr(error, "token", None)
+    found = _TOKEN_NAMES.get(token.type, repr(str(token))) if token is not None else "input"
+    expected = sorted(_TOKEN_NAMES.get(t, t) for t in getattr(error, "expected", ()) or ())
+    if token is not None and token.type == "$END" and "RBRACE" in error.expected:
+        opened = _unclosed_brace_line(source)
+        where = f" opened on line {opened}" if opened else ""
+        diagnostics.error("syntax", "the file ends inside a `{ }` block", span, f"close the block{where} with `}}`")
+    elif token is not None and token.type == "RBRACE":
+        diagnostics.error("syntax", "`}` without a matching `{`", span, "remove it, or open a block: `repeat 2 {`")
+    elif token is not None and token.type == "LBRACE":
+        diagnostics.error(
+            "syntax",
+            "`{` must end a line that starts a block",
+            span,
+            "for example `repeat 2 {`, then one statement per line, then `}`",
+        )
+    elif token is not None and token.type == "EQUAL":
+        diagnostics.error(
+            "syntax", "`=` must follow an option name", span, "options are written key=value, e.g. stride=2"
+        )
+    elif token is not None and token.type == "COLON":
+        diagnostics.error("syntax", "a label goes at the start of a statement", span, "e.g. `conv1: conv 6 5x5`")
+    else:
+        detail = f"; expected {', '.join(expected)}" if 0 < len(expected) <= 4 else ""
+        diagnostics.error("syntax", f"unexpected {found}{detail}", span, STATEMENT_SHAPE)
+
+
+def _unclosed_brace_line(source: SourceFile) -> int | None:
+    """The line of the innermost `{` that is never closed (comments and strings skipped)."""
+    stack: list[int] = []
+    for number, line in enumerate(source.lines, start=1):
+        line = re.sub(r'"(?:[^"\\\n]|\\.)*"', "", line).split("#", 1)[0]
+        for char in line:
+            if char == "{":
+                stack.append(number)
+            elif char == "}" and stack:
+                stack.pop()
+    return stack[-1] if stack else None
+
+
+def _span(meta_or_token) -> Span:
+    return Span(meta_or_token.line, meta_or_token.column, meta_or_token.end_line, meta_or_token.end_column)
+
+
+def _value(tree) -> Value:
+    token = tree.children[0]
+    return Value(tree.data, str(token), Span.of_token(token))
+
+
+def _statement(tree, depth: int, diagnostics: Diagnostics) -> Statement:
+    label_tree, word, *rest = tree.children
+    label = str(label_tree.children[0]) if label_tree is not None else None
+    label_span = Span.of_token(label_tree.children[0]) if label_tree is not None else None
+    body_tree = rest.pop() if tree.data == "block" else None
+    args: list[Value] = []
+    options: list[Option] = []
+    for child in rest:
+        if child.data == "option":
+            key, value = child.children
+            options.append(Option(str(key), Span.of_token(key), _value(value)))
+        else:
+            args.append(_value(child))
+    first = label_span or Span.of_token(word)
+    last = options[-1].value.span if options else args[-1].span if args else Span.of_token(word)
+    body: tuple[Statement, ...] | None = None
+    if body_tree is not None:
+        if depth >= MAX_NESTING:
+            diagnostics.error(
+                "nesting", f"blocks are nested more than {MAX_NESTING} deep", Span.of_token(word), "flatten the blocks"
+            )
+            body = ()
+        else:
+            body = tuple(_statement(child, depth + 1, diagnostics) for child in body_tree.children)
+    return Statement(
+        label=label,
+        label_span=label_span,
+        word=str(word),
+        word_span=Span.of_token(word),
+        args=tuple(args),
+        options=tuple(options),
+        body=body,
+        span=Span(first.line, first.column, last.end_line, last.end_column),
+    )
