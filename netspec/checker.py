@@ -106,9 +106,14 @@ def check_source(source: SourceFile) -> CheckResult:
         return CheckResult(source, None, diagnostics=diagnostics)
     network = elaborate(statements, diagnostics)
     result = CheckResult(source, network, diagnostics=diagnostics)
-    if not diagnostics.has_errors() and network.input_shape is not None:
-        result.complete = _walk(result)
-        _warn_softmax_not_last(result)
+    if network.input_shape is not None:
+        errors = [d.span.line for d in diagnostics.errors if d.span is not None]
+        if not errors:
+            result.complete = _walk(result)
+            _warn_softmax_not_last(result)
+        else:
+            # Still check the layers before the first broken statement: their mistakes are real too.
+            _walk(result, stop_at_line=min(errors))
     return result
 
 
@@ -116,8 +121,9 @@ def check_text(text: str, name: str = "<spec>") -> CheckResult:
     return check_source(SourceFile(name, text))
 
 
-def _walk(result: CheckResult) -> bool:
-    """Append a LayerReport per layer; False when a layer's output cannot be computed."""
+def _walk(result: CheckResult, stop_at_line: int | None = None) -> bool:
+    """Append a LayerReport per layer; False when a layer's output cannot be computed.
+    With `stop_at_line`, stop at the first layer written on or after that line."""
     network = result.network
     diagnostics = result.diagnostics
     shape: Shape = network.input_shape
@@ -127,6 +133,8 @@ def _walk(result: CheckResult) -> bool:
     names = layer_names([i.kind.name for i in network.layers], [i.label for i in network.layers])
     previous: LayerInstance | None = None
     for position, (instance, name) in enumerate(zip(network.layers, names)):
+        if stop_at_line is not None and instance.line >= stop_at_line:
+            return False
         kind = instance.kind
         where = Where(diagnostics, instance.statement.span, instance.arg_spans)
         if kind.spatial and len(shape) != 3:

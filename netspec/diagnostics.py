@@ -70,8 +70,10 @@ class Diagnostics:
         return any(d.severity == ERROR for d in self.items)
 
     def sorted(self) -> list[Diagnostic]:
-        """Diagnostics in source order (stable for equal positions); file-level ones first."""
-        return sorted(self.items, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
+        """Diagnostics in source order (stable for equal positions), file-level ones first, each
+        once: a layer inside `repeat 3 { }` that warns does so once, not three times."""
+        unique = list(dict.fromkeys(self.items))
+        return sorted(unique, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
 
 
 def _printable(text: str) -> str:

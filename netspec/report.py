@@ -93,7 +93,7 @@ def totals_text(result: CheckResult, memory: MemoryEstimate, limit: int) -> str:
 
 def text_report(result: CheckResult, memory: MemoryEstimate | None, limit: int, explain: bool = False) -> str:
     parts = []
-    diagnostics = render_all(result.diagnostics.sorted(), result.source)
+    diagnostics = render_all(result.diagnostics.sorted(), result.source)  # each once, in source order
     if result.network is not None and result.input_shape is not None and (result.layers or result.ok):
         parts.append(f"{result.name} ({result.source.name})")
         parts.append(table(result, explain))
@@ -101,7 +101,9 @@ def text_report(result: CheckResult, memory: MemoryEstimate | None, limit: int, 
             parts.append(totals_text(result, memory, limit))
     if diagnostics:
         parts.append(diagnostics)
-    errors, warnings = len(result.diagnostics.errors), len(result.diagnostics.warnings)
+    shown = result.diagnostics.sorted()
+    errors = sum(d.severity == "error" for d in shown)
+    warnings = sum(d.severity == "warning" for d in shown)
     if errors or warnings:
         parts.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
     return "\n\n".join(parts)

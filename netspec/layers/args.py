@@ -60,7 +60,7 @@ def bind(statement: Statement, args: tuple[Arg, ...], what: str, diagnostics: Di
             )
             ok = False
             continue
-        ok &= _convert_into(bound, positional[i], value, diagnostics)
+        ok &= _convert_into(bound, positional[i], value, what, diagnostics)
     for option in statement.options:
         arg = by_name.get(option.key)
         if arg is None:
@@ -73,7 +73,7 @@ def bind(statement: Statement, args: tuple[Arg, ...], what: str, diagnostics: Di
             diagnostics.error("duplicate-option", f"`{arg.name}` is given twice", option.key_span, "keep one")
             ok = False
             continue
-        ok &= _convert_into(bound, arg, option.value, diagnostics)
+        ok &= _convert_into(bound, arg, option.value, what, diagnostics)
     for arg in args:
         if arg.name not in bound:
             if arg.default is REQUIRED:
@@ -89,12 +89,13 @@ def bind(statement: Statement, args: tuple[Arg, ...], what: str, diagnostics: Di
     return bound if ok else None
 
 
-def _convert_into(bound: dict, arg: Arg, value: Value, diagnostics: Diagnostics) -> bool:
+def _convert_into(bound: dict, arg: Arg, value: Value, what: str, diagnostics: Diagnostics) -> bool:
     try:
         bound[arg.name] = arg.convert(value)
         return True
     except ArgError as error:
-        diagnostics.error("bad-value", f"{arg.name}: {error.message}", value.span, error.hint)
+        hint = error.hint or (f"{arg.name}: {arg.help}" if arg.help else None)
+        diagnostics.error("bad-value", f"`{what}` {arg.name}: {error.message}", value.span, hint)
         return False
 
 

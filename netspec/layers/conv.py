@@ -15,11 +15,11 @@ class Conv(LayerKind):
     args = (
         Arg("filters", whole(), positional=True, help="a number of filters"),
         Arg("kernel", pair(), positional=True, help="a kernel size (5 or 5x5)"),
-        Arg("stride", pair(), default=(1, 1)),
-        Arg("pad", padding(), default=(0, 0)),
-        Arg("dilation", pair(), default=(1, 1)),
-        Arg("groups", whole(), default=1),
-        Arg("bias", boolean, default=True),
+        Arg("stride", pair(), default=(1, 1), help="the step between windows, e.g. 2 or 2x1"),
+        Arg("pad", padding(), default=(0, 0), help="zero padding on each side: P, PxP, same or valid"),
+        Arg("dilation", pair(), default=(1, 1), help="the spacing of kernel taps, ≥ 1"),
+        Arg("groups", whole(), default=1, help="a divisor of the input channels and the filters"),
+        Arg("bias", boolean, default=True, help="true or false"),
     )
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:

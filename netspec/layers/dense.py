@@ -44,7 +44,7 @@ class Flatten(LayerKind):
 class Dropout(LayerKind):
     names = ("dropout",)
     summary = "dropout P (0 ≤ P < 1, default 0.5): zeroes a fraction P of values while training"
-    args = (Arg("p", real(minimum=0.0, below=1.0), default=0.5, positional=True),)
+    args = (Arg("p", real(minimum=0.0, below=1.0), default=0.5, positional=True, help="the drop probability, 0 ≤ P < 1"),)
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         if v["p"] == 0:

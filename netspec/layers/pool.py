@@ -11,9 +11,9 @@ from netspec.layers.base import INPUT, OUTPUT, Inference, LayerKind, Saved, Shap
 
 POOL_ARGS = (
     Arg("kernel", pair(), positional=True, help="a window size (2 or 2x2)"),
-    Arg("stride", pair(), default=None),
-    Arg("pad", padding(), default=(0, 0)),
-    Arg("ceil", boolean, default=False),
+    Arg("stride", pair(), default=None, help="the step between windows (default: the kernel size)"),
+    Arg("pad", padding(), default=(0, 0), help="P, PxP, same or valid; at most half the kernel"),
+    Arg("ceil", boolean, default=False, help="true keeps partial windows at the edge (PyTorch ceil_mode)"),
 )
 
 
