@@ -91,6 +91,13 @@ class _Elaborator:
             if word == "network":
                 self.set_name(statement, top)
             elif word == "input":
+                if out:
+                    self.diagnostics.error(
+                        "misplaced",
+                        "`input` comes after layers",
+                        statement.word_span,
+                        "move `input` above the first layer: layers are applied to it in order",
+                    )
                 self.set_input(statement, top)
             elif word == "block":
                 if not top:
