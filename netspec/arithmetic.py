@@ -8,7 +8,10 @@ on each side (or `p_begin`/`p_end`), dilation `d`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 
 def effective_kernel(k: int, d: int = 1) -> int:
@@ -18,6 +21,8 @@ def effective_kernel(k: int, d: int = 1) -> int:
 
 def exact_output_size(n: int, k: int, s: int, p_begin: int, p_end: int, d: int = 1) -> Fraction:
     """`(n + p_begin + p_end − d·(k − 1) − 1) / s + 1` before rounding (cs231n, PyTorch Conv2d docs)."""
+    from fractions import Fraction  # only warnings need it: not imported at every start
+
     return Fraction(n + p_begin + p_end - effective_kernel(k, d), s) + 1
 
 
@@ -63,9 +68,11 @@ def exact_inputs_near(n: int, k: int, s: int, p: int, d: int = 1) -> tuple[int, 
 
 
 def exact_paddings(n: int, k: int, s: int, d: int = 1, limit: int | None = None) -> list[int]:
-    """Symmetric paddings `p ≤ limit` (default: the kernel size) for which floor mode loses nothing."""
-    limit = effective_kernel(k, d) if limit is None else limit
-    return [p for p in range(limit + 1) if (n + 2 * p - effective_kernel(k, d)) % s == 0]
+    """Symmetric paddings `p ≤ limit` (default: the kernel size) for which the kernel fits and
+    floor mode loses nothing."""
+    k_eff = effective_kernel(k, d)
+    limit = k_eff if limit is None else limit
+    return [p for p in range(limit + 1) if n + 2 * p >= k_eff and (n + 2 * p - k_eff) % s == 0]
 
 
 @dataclass(frozen=True, slots=True)

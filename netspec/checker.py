@@ -7,8 +7,10 @@ input) and warnings where it can but probably should not (a size that is not a w
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netspec import syntax
 from netspec.arithmetic import ReceptiveField
@@ -18,6 +20,9 @@ from netspec.layers import INPUT, OUTPUT, Shape, Where
 from netspec.layers.base import fmt_shape
 from netspec.naming import layer_names
 from netspec.source import SourceFile
+
+if TYPE_CHECKING:
+    from netspec.train_settings import TrainSettings
 
 INPUT_STORAGE = ("input",)
 
@@ -64,6 +69,7 @@ class CheckResult:
     layers: list[LayerReport] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     complete: bool = False  # every layer was inferred
+    train_settings: TrainSettings | None = None  # the `train { }` block, when it is valid
 
     @property
     def ok(self) -> bool:
@@ -100,11 +106,31 @@ class CheckResult:
 
 def check_source(source: SourceFile) -> CheckResult:
     """Parse, elaborate and check one spec. Never raises for any input text."""
+    # A check allocates a few objects per token and keeps them all, without cycles: the cyclic
+    # garbage collector would only rescan them, again and again (a 100,000-layer spec took 2.5×
+    # as long), so it pauses meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _check(source)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _check(source: SourceFile) -> CheckResult:
     diagnostics = Diagnostics()
     statements = syntax.parse(source, diagnostics)
     if statements is None:
         return CheckResult(source, None, diagnostics=diagnostics)
     network = elaborate(statements, diagnostics)
+    # A line with a syntax error was parsed without its broken part: what elaboration then says
+    # about it (`conv 4 (3,3)` read as `conv 4 3 3`: "one value too many") is noise.
+    broken = {d.span.line for d in diagnostics.items if d.code == "syntax" and d.span is not None}
+    if broken:
+        diagnostics.items = [
+            d for d in diagnostics.items if d.code == "syntax" or d.span is None or d.span.line not in broken
+        ]
     result = CheckResult(source, network, diagnostics=diagnostics)
     if network.input_shape is not None:
         errors = [d.span.line for d in diagnostics.errors if d.span is not None]
@@ -114,6 +140,10 @@ def check_source(source: SourceFile) -> CheckResult:
         else:
             # Still check the layers before the first broken statement: their mistakes are real too.
             _walk(result, stop_at_line=min(errors))
+    if network.train is not None:
+        from netspec.train_settings import parse_train  # pure Python; only specs with a train block
+
+        result.train_settings = parse_train(network.train, diagnostics)
     return result
 
 
@@ -123,7 +153,8 @@ def check_text(text: str, name: str = "<spec>") -> CheckResult:
 
 def _walk(result: CheckResult, stop_at_line: int | None = None) -> bool:
     """Append a LayerReport per layer; False when a layer's output cannot be computed.
-    With `stop_at_line`, stop at the first layer written on or after that line."""
+    With `stop_at_line`, stop at the first layer written on or after that line, or that runs
+    after a statement with an error (a block body can be written above the call that failed)."""
     network = result.network
     diagnostics = result.diagnostics
     shape: Shape = network.input_shape
@@ -132,8 +163,11 @@ def _walk(result: CheckResult, stop_at_line: int | None = None) -> bool:
     flattened_at: LayerInstance | None = None
     names = layer_names([i.kind.name for i in network.layers], [i.label for i in network.layers])
     previous: LayerInstance | None = None
+    # Autograd records nothing until the first layer with parameters: the input batch does not
+    # require a gradient, so the activations and pooling before that layer keep no tensors.
+    recorded = False
     for position, (instance, name) in enumerate(zip(network.layers, names)):
-        if stop_at_line is not None and instance.line >= stop_at_line:
+        if stop_at_line is not None and (instance.line >= stop_at_line or position == network.broken_at):
             return False
         kind = instance.kind
         where = Where(diagnostics, instance.statement.span, instance.arg_spans)
@@ -169,6 +203,9 @@ def _walk(result: CheckResult, stop_at_line: int | None = None) -> bool:
             SavedTensor(resolved.get(s.key, ("aux", position, s.key)), s.per_sample, s.itemsize, s.fixed)
             for s in inference.saved
         ]
+        recorded = recorded or inference.params > 0
+        if not recorded:
+            saved = []
         result.layers.append(
             LayerReport(
                 index=position + 1,

@@ -45,6 +45,7 @@ class Network:
     input_span: Span | None = None
     layers: list[LayerInstance] = field(default_factory=list)
     train: Statement | None = None
+    broken_at: int | None = None  # where in `layers` the first top-level statement with an error went
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class _Elaborator:
         for statement in statements:
             if self.too_large:
                 break
+            reported = len(self.diagnostics.items)
             word = statement.word.lower()
             if word == "network":
                 self.set_name(statement, top)
@@ -117,6 +119,9 @@ class _Elaborator:
                 instance = self.layer(statement, env)
                 if instance is not None:
                     self.append(out, [instance], 1, statement)
+            if top and self.network.broken_at is None and self.diagnostics.items[reported:]:
+                if any(d.severity == "error" for d in self.diagnostics.items[reported:]):
+                    self.network.broken_at = len(out)
         return out
 
     def append(self, out: list, items: list, times: int, statement: Statement) -> None:

@@ -57,6 +57,33 @@ RESERVED = {
     "dump_patches",
     "call_super_init",
     "compile",
+    # the rest of nn.Module's public attributes (torch 2.x): a submodule by one of these names
+    # would be hidden behind the method (tests/test_compile.py checks this list against torch)
+    "add_module",
+    "get_buffer",
+    "get_extra_state",
+    "get_parameter",
+    "get_submodule",
+    "ipu",
+    "load_state_dict",
+    "mtia",
+    "register_backward_hook",
+    "register_forward_hook",
+    "register_forward_pre_hook",
+    "register_full_backward_hook",
+    "register_full_backward_pre_hook",
+    "register_load_state_dict_post_hook",
+    "register_load_state_dict_pre_hook",
+    "register_module",
+    "register_parameter",
+    "register_state_dict_post_hook",
+    "register_state_dict_pre_hook",
+    "requires_grad_",
+    "set_extra_state",
+    "set_submodule",
+    "share_memory",
+    "to_empty",
+    "xpu",
 }
 
 

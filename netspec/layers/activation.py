@@ -7,19 +7,26 @@ from __future__ import annotations
 from math import prod
 
 from netspec.layers.args import Arg, real
-from netspec.layers.base import INPUT, OUTPUT, Inference, LayerKind, Saved, Shape, Where
+from netspec.layers.base import CALL, INPUT, OUTPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.pycode import call
 
 
 class _Activation(LayerKind):
     activation = True
     keeps = OUTPUT
+    module = ""  # the torch.nn class; its arguments are the kind's, where they differ from the default
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         return Inference(output=shape, saved=[Saved(self.keeps, prod(shape))])
 
+    def emit(self, v, shape: Shape, output: Shape) -> Emission:
+        options = {arg.name: v[arg.name] for arg in self.args if v[arg.name] != arg.default}
+        return Emission(call(self.module, **options), (Step(CALL, output),))
+
 
 class ReLU(_Activation):
     names = ("relu",)
+    module = "nn.ReLU"
     summary = "max(0, x)"
 
 
@@ -28,6 +35,11 @@ class LeakyReLU(_Activation):
     summary = "leakyrelu [slope=0.01]: x if x > 0 else slope·x"
     args = (Arg("slope", real(minimum=0.0), default=0.01, positional=True),)
     keeps = INPUT
+    module = "nn.LeakyReLU"
+
+    def emit(self, v, shape: Shape, output: Shape) -> Emission:
+        options = {"negative_slope": v["slope"]} if v["slope"] != 0.01 else {}
+        return Emission(call(self.module, **options), (Step(CALL, output),))
 
 
 class ELU(_Activation):
@@ -35,24 +47,32 @@ class ELU(_Activation):
     summary = "elu [alpha=1.0]"
     args = (Arg("alpha", real(minimum=0.0), default=1.0, positional=True),)
     keeps = INPUT
+    module = "nn.ELU"
 
 
 class GELU(_Activation):
     names = ("gelu",)
     summary = "Gaussian error linear unit"
     keeps = INPUT
+    module = "nn.GELU"
 
 
 class Sigmoid(_Activation):
     names = ("sigmoid", "logistic")
     summary = "1 / (1 + e^−x)"
+    module = "nn.Sigmoid"
 
 
 class Tanh(_Activation):
     names = ("tanh",)
     summary = "hyperbolic tangent"
+    module = "nn.Tanh"
 
 
 class Softmax(_Activation):
     names = ("softmax",)
     summary = "softmax over channels/units; training uses log-softmax with NLL instead"
+    module = "nn.Softmax"
+
+    def emit(self, v, shape: Shape, output: Shape) -> Emission:
+        return Emission(call(self.module, dim=1), (Step(CALL, output),))

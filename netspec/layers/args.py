@@ -7,7 +7,6 @@ received ("expected a whole number ≥ 1, got 0"), in the manner of Keras' argum
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +37,8 @@ class Arg:
 
 
 def did_you_mean(word: str, choices) -> str | None:
+    import difflib  # only mistakes need it: not imported at every start
+
     matches = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
     return matches[0] if matches else None
 
@@ -46,21 +47,25 @@ def bind(statement: Statement, args: tuple[Arg, ...], what: str, diagnostics: Di
     """Match a statement's values and options to `args`; report every problem; None if any."""
     ok = True
     bound: dict[str, Any] = {}
+    given: set[str] = set()
     positional = [a for a in args if a.positional]
     by_name = {a.name: a for a in args}
     for i, value in enumerate(statement.args):
-        if i >= len(positional):
+        if i >= len(positional):  # one error for all the extra values of a statement
             expected = ", ".join(a.name for a in positional) or "no values"
+            extra = len(statement.args) - i
+            too_many = "is one too many" if extra == 1 else f"and {extra - 1:,} more are too many"
             diagnostics.error(
                 "extra-arg",
                 f"`{what}` takes {len(positional)} value{'s' if len(positional) != 1 else ''} ({expected}); "
-                f"`{value.text}` is one too many",
-                value.span,
+                f"`{value.text}` {too_many}",
+                value.span.to(statement.args[-1].span),
                 _options_hint(args),
             )
             ok = False
-            continue
+            break
         ok &= _convert_into(bound, positional[i], value, what, diagnostics)
+        given.add(positional[i].name)
     for option in statement.options:
         arg = by_name.get(option.key)
         if arg is None:
@@ -74,8 +79,9 @@ def bind(statement: Statement, args: tuple[Arg, ...], what: str, diagnostics: Di
             ok = False
             continue
         ok &= _convert_into(bound, arg, option.value, what, diagnostics)
+        given.add(arg.name)
     for arg in args:
-        if arg.name not in bound:
+        if arg.name not in bound and arg.name not in given:  # a bad given value is reported once
             if arg.default is REQUIRED:
                 diagnostics.error(
                     "missing-arg",

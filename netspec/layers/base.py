@@ -37,6 +37,40 @@ class Saved:
     fixed: int = 0  # elements that do not grow with the batch (batch-norm statistics)
 
 
+@dataclass(frozen=True)
+class Helper:
+    """A module-level class that the generated file needs (emitted once, only when used)."""
+
+    name: str
+    source: str  # the class definition, ruff-formatted, using only torch, nn and F
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of the generated `forward`: `x = <code>`, commented with the shape it produces.
+
+    In `code`, `{layer}` stands for the layer's module (`self.conv1`) and `{x}` for its input.
+    """
+
+    code: str
+    shape: Shape  # per sample: the batch dimension N is added in the comment
+    note: str = ""  # why the line is there, after the shape
+
+
+CALL = "{layer}({x})"  # the usual step: call the layer's module on the input
+
+
+@dataclass(frozen=True)
+class Emission:
+    """The PyTorch code of one layer: a constructor expression and the lines of `forward`."""
+
+    module: str  # e.g. nn.Conv2d(3, 96, kernel_size=11, stride=4), assigned to self.<name>
+    steps: tuple[Step, ...]
+    helpers: tuple[Helper, ...] = ()
+    imports: tuple[str, ...] = ()  # standard-library modules the steps use ("math")
+    init: str | None = None  # the module class whose weight the `init` setting draws ("nn.Conv2d")
+
+
 @dataclass
 class Inference:
     """Everything the checker learns about one layer from its input shape."""
@@ -89,6 +123,11 @@ class LayerKind:
 
     def infer(self, values: dict[str, Any], shape: Shape, where: Where) -> Inference | None:
         """Output shape and counts for `shape`, or None (after reporting an error) if impossible."""
+        raise NotImplementedError
+
+    def emit(self, values: dict[str, Any], shape: Shape, output: Shape) -> Emission:
+        """The PyTorch code of a layer that `infer` accepted, from `shape` to `output`; it must
+        run exactly the operations `infer` counts and saves (netspec.codegen assembles the file)."""
         raise NotImplementedError
 
 

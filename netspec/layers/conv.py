@@ -5,7 +5,8 @@ from __future__ import annotations
 from netspec import arithmetic as ar
 from netspec.layers import windows
 from netspec.layers.args import Arg, boolean, padding, pair, whole
-from netspec.layers.base import INPUT, Inference, LayerKind, Saved, Shape, Where
+from netspec.layers.base import CALL, INPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.pycode import call, size
 
 
 class Conv(LayerKind):
@@ -49,6 +50,27 @@ class Conv(LayerKind):
                 f"MACs = {oh}·{ow}·{filters}·({c_in}/{groups})·{kh}·{kw}",
             ],
         )
+
+    def emit(self, v, shape: Shape, output: Shape) -> Emission:
+        # Conv2d pads both sides equally; TensorFlow's SAME puts an odd padding cell at the
+        # bottom/right, so such padding is an explicit zero F.pad and the convolution pads nothing.
+        geometry = windows.geometry(v, shape)
+        options = {"kernel_size": size(v["kernel"])}
+        if v["stride"] != (1, 1):
+            options["stride"] = size(v["stride"])
+        steps = []
+        if geometry.asymmetric:
+            steps.append(windows.pad_step(geometry, shape[0]))
+        elif geometry.pads != ((0, 0), (0, 0)):
+            options["padding"] = size((geometry.pads[0][0], geometry.pads[1][0]))
+        if v["dilation"] != (1, 1):
+            options["dilation"] = size(v["dilation"])
+        if v["groups"] != 1:
+            options["groups"] = v["groups"]
+        if not v["bias"]:
+            options["bias"] = False
+        steps.append(Step(CALL, output))
+        return Emission(call("nn.Conv2d", shape[0], v["filters"], **options), tuple(steps), init="nn.Conv2d")
 
 
 def _common_divisor(a: int, b: int, near: int) -> int:

@@ -6,7 +6,20 @@ from math import prod
 
 from netspec import arithmetic as ar
 from netspec.layers.args import Arg, boolean, real, whole
-from netspec.layers.base import DROPOUT_MASK, INPUT, Inference, LayerKind, Saved, Shape, Where, fmt_shape
+from netspec.layers.base import (
+    CALL,
+    DROPOUT_MASK,
+    INPUT,
+    Emission,
+    Inference,
+    LayerKind,
+    Saved,
+    Shape,
+    Step,
+    Where,
+    fmt_shape,
+)
+from netspec.pycode import call
 
 
 class FullyConnected(LayerKind):
@@ -30,6 +43,12 @@ class FullyConnected(LayerKind):
             + [f"params = {n_in}·{n_out}" + (f" + {n_out}" if v["bias"] else ""), f"MACs = {n_in}·{n_out}"],
         )
 
+    def emit(self, v, shape: Shape, output: Shape) -> Emission:
+        n_in = prod(shape)
+        module = call("nn.Linear", n_in, v["units"], **({} if v["bias"] else {"bias": False}))
+        steps = (Step("torch.flatten({x}, 1)", (n_in,)),) if len(shape) > 1 else ()
+        return Emission(module, (*steps, Step(CALL, output)), init="nn.Linear")
+
 
 class Flatten(LayerKind):
     names = ("flatten",)
@@ -40,14 +59,22 @@ class Flatten(LayerKind):
             output=(prod(shape),), output_aliases_input=True, explain=[f"{fmt_shape(shape)} → {prod(shape)}"]
         )
 
+    def emit(self, v, shape: Shape, output: Shape) -> Emission:
+        return Emission(call("nn.Flatten"), (Step(CALL, output),))
+
 
 class Dropout(LayerKind):
     names = ("dropout",)
     summary = "dropout P (0 ≤ P < 1, default 0.5): zeroes a fraction P of values while training"
-    args = (Arg("p", real(minimum=0.0, below=1.0), default=0.5, positional=True, help="the drop probability, 0 ≤ P < 1"),)
+    args = (
+        Arg("p", real(minimum=0.0, below=1.0), default=0.5, positional=True, help="the drop probability, 0 ≤ P < 1"),
+    )
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         if v["p"] == 0:
             return Inference(output=shape, output_aliases_input=True)
         # The mask kept for backward: on CUDA a bool mask (1 byte), on CPU the scaled float noise.
         return Inference(output=shape, saved=[Saved("mask", prod(shape), itemsize=DROPOUT_MASK)])
+
+    def emit(self, v, shape: Shape, output: Shape) -> Emission:
+        return Emission(call("nn.Dropout", v["p"]), (Step(CALL, output),))

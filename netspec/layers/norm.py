@@ -5,7 +5,8 @@ from __future__ import annotations
 from math import prod
 
 from netspec.layers.args import Arg, real, whole
-from netspec.layers.base import INPUT, Inference, LayerKind, Saved, Shape, Where
+from netspec.layers.base import CALL, INPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.pycode import call
 
 
 class BatchNorm(LayerKind):
@@ -26,6 +27,12 @@ class BatchNorm(LayerKind):
             saved=[Saved(INPUT, prod(shape)), Saved("stats", 0, fixed=2 * channels)],
             explain=[f"params = 2·{channels} (γ, β); buffers = 2·{channels} + 1"],
         )
+
+    def emit(self, v, shape: Shape, output: Shape) -> Emission:
+        defaults = {arg.name: arg.default for arg in self.args}  # PyTorch's defaults too
+        options = {key: v[key] for key in ("eps", "momentum") if v[key] != defaults[key]}
+        module = "nn.BatchNorm2d" if len(shape) == 3 else "nn.BatchNorm1d"
+        return Emission(call(module, shape[0], **options), (Step(CALL, output),))
 
 
 class LocalResponseNorm(LayerKind):
@@ -53,3 +60,7 @@ class LocalResponseNorm(LayerKind):
                 Saved("denominator", channels * h * w),
             ],
         )
+
+    def emit(self, v, shape: Shape, output: Shape) -> Emission:
+        module = call("nn.LocalResponseNorm", v["size"], alpha=v["alpha"], beta=v["beta"], k=v["k"])
+        return Emission(module, (Step(CALL, output),))

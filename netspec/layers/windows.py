@@ -10,7 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from netspec import arithmetic as ar
-from netspec.layers.base import INPUT, Saved, Shape, Where
+from netspec.diagnostics import Diagnostics
+from netspec.layers.base import INPUT, Saved, Shape, Step, Where
+from netspec.pycode import literal
+from netspec.source import Span
 
 AXES = ("height", "width")
 
@@ -77,7 +80,9 @@ def resolve(v: dict, shape: Shape, where: Where, what: str, out_names=("OH", "OW
     sizes = (h, w)
     for axis in range(2):
         padded = sizes[axis] + sum(pads[axis])
-        if k_eff[axis] > padded:
+        # ceil mode keeps a last window that overhangs the input, as PyTorch does: it fails only
+        # when no window fits at all (⌈(n + 2p − k) / s⌉ + 1 < 1)
+        if k_eff[axis] > padded + (stride[axis] - 1 if ceil and pad != "same" else 0):
             kernel_text = f"{kernel[0]}x{kernel[1]}" + (
                 f" (dilated to {k_eff[0]}x{k_eff[1]})" if k_eff != kernel else ""
             )
@@ -109,7 +114,7 @@ def resolve(v: dict, shape: Shape, where: Where, what: str, out_names=("OH", "OW
         outputs.append(out)
     geometry = Geometry((h, w), k_eff, stride, pads, (outputs[0], outputs[1]), explain)
     if inexact:
-        _warn_inexact(geometry, inexact, where, what)
+        _warn_inexact(geometry, inexact, where, what, pool)
     if any(s > k for s, k in zip(stride, k_eff)):
         where.warning(
             "skipped-pixels",
@@ -121,7 +126,27 @@ def resolve(v: dict, shape: Shape, where: Where, what: str, out_names=("OH", "OW
     return geometry
 
 
-def _warn_inexact(g: Geometry, axes: list[int], where: Where, what: str) -> None:
+def geometry(v: dict, shape: Shape, pool: bool = False) -> Geometry:
+    """The geometry `resolve` computed for a layer the checker accepted (for code emission), its
+    diagnostics discarded; raises ValueError if the layer was not accepted."""
+    result = resolve(v, shape, Where(Diagnostics(), Span.point(1, 1), {}), "window", pool=pool)
+    if result is None:
+        raise ValueError(f"no valid window geometry for {v} on {shape}")
+    return result
+
+
+def pad_step(geometry: Geometry, channels: int, value: str | None = None) -> Step:
+    """`x = F.pad(x, (left, right, top, bottom))`: the SAME padding PyTorch layers cannot do."""
+    (top, bottom), (left, right) = geometry.pads
+    fill = f", value={value}" if value else ""
+    return Step(
+        f"F.pad({{x}}, {literal((left, right, top, bottom))}{fill})",
+        (channels, *geometry.padded_hw()),
+        "SAME padding",
+    )
+
+
+def _warn_inexact(g: Geometry, axes: list[int], where: Where, what: str, pool: bool = False) -> None:
     square = (
         len(axes) == 2
         and g.input_hw[0] == g.input_hw[1]
@@ -145,8 +170,8 @@ def _warn_inexact(g: Geometry, axes: list[int], where: Where, what: str) -> None
             f"of the padded input {'is' if lost == 1 else 'are'} never seen"
         )
         below, above = ar.exact_inputs_near(n, k, s, before)
-        fix = f"input {axis_name} {below} or {above}"
-        paddings = ar.exact_paddings(n, k, s)
+        fix = f"input {axis_name} {below} or {above}" if below >= 1 else f"input {axis_name} {above}"
+        paddings = ar.exact_paddings(n, k, s, limit=k // 2 if pool else None)  # PyTorch's pooling limit
         if paddings:
             fix += f", or pad={paddings[0]} (output {ar.floor_output_size(n, k, s, paddings[0], paddings[0])})"
         hints.append(fix)

@@ -1,0 +1,175 @@
+"""Random layer stacks for the property tests: hypothesis strategies and a renderer to `.net` text.
+
+A stack is a list of `(kind, options)` descriptors (see tests/reference_torch.py). Channels are
+tracked while drawing, so that `groups` can be chosen to divide them; spatial sizes are not: the
+tests compare the checker's verdict with what PyTorch does, so a stack whose kernel outgrows its
+input is a test case too (the checker must report an error exactly where PyTorch raises).
+"""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+Stack = list[tuple[str, dict]]
+
+ALIASES = {
+    "conv": ("conv", "conv2d", "Conv"),
+    "maxpool": ("maxpool", "max_pool"),
+    "avgpool": ("avgpool", "meanpool"),
+    "l2pool": ("l2pool",),
+    "globalavgpool": ("globalavgpool", "gap"),
+    "globalmaxpool": ("globalmaxpool",),
+    "fc": ("fc", "linear", "dense", "affine"),
+    "batchnorm": ("batchnorm", "bn"),
+    "leakyrelu": ("leakyrelu", "leaky_relu"),
+}
+ACTIVATIONS = ("relu", "leakyrelu", "elu", "gelu", "sigmoid", "tanh")
+SPATIAL_KINDS = ("conv", "conv", "maxpool", "avgpool", "l2pool", "batchnorm", "lrn", "act", "dropout", "global")
+HEAD_KINDS = ("fc", "fc", "act", "dropout", "batchnorm")
+
+sizes = st.integers(1, 5)
+
+
+@st.composite
+def pairs(draw, low: int, high: int):
+    """A square (`3`) or, sometimes, an H x W pair (`3x2`)."""
+    h = draw(st.integers(low, high))
+    w = draw(st.integers(low, high)) if draw(st.booleans()) and draw(st.booleans()) else h
+    return (h, w)
+
+
+@st.composite
+def conv_options(draw, channels: int) -> dict:
+    filters = draw(st.integers(1, 8))
+    common = [g for g in range(1, min(channels, filters) + 1) if channels % g == 0 and filters % g == 0]
+    options = {"filters": filters, "kernel": draw(pairs(1, 5))}
+    if draw(st.booleans()):
+        options["stride"] = draw(pairs(1, 3))
+    pad = draw(st.sampled_from(["none", "number", "same", "valid"]))
+    if pad == "number":
+        options["pad"] = draw(pairs(0, 3))
+    elif pad != "none":
+        options["pad"] = pad
+    if draw(st.integers(0, 3)) == 0:
+        options["dilation"] = draw(pairs(1, 3))
+    if len(common) > 1 and draw(st.booleans()):
+        options["groups"] = draw(st.sampled_from(common))
+    elif draw(st.integers(0, 7)) == 0:  # divides the filters but perhaps not the input channels
+        options["groups"] = draw(st.sampled_from([g for g in range(1, filters + 1) if filters % g == 0]))
+    if draw(st.integers(0, 3)) == 0:
+        options["bias"] = False
+    return options
+
+
+@st.composite
+def pool_options(draw) -> dict:
+    options = {"kernel": draw(pairs(1, 4))}
+    if draw(st.booleans()):
+        options["stride"] = draw(pairs(1, 3))
+    pad = draw(st.sampled_from(["none", "number", "same"]))
+    if pad == "number":
+        options["pad"] = draw(pairs(0, 2))  # may exceed half the kernel: an error for both
+    elif pad == "same":
+        options["pad"] = "same"
+    if pad != "same" and draw(st.booleans()):
+        options["ceil"] = True
+    return options
+
+
+@st.composite
+def activation(draw) -> tuple[str, dict]:
+    kind = draw(st.sampled_from(ACTIVATIONS))
+    options = {}
+    if kind == "leakyrelu" and draw(st.booleans()):
+        options["slope"] = draw(st.sampled_from([0.1, 0.2, 0.01]))
+    if kind == "elu" and draw(st.booleans()):
+        options["alpha"] = draw(st.sampled_from([0.5, 1.0, 2.0]))
+    return kind, options
+
+
+@st.composite
+def stacks(draw, max_spatial: int = 6, max_head: int = 4, vector_input: bool = True) -> tuple[tuple, Stack]:
+    """(input shape, stack): a C x H x W part, then optionally a flatten/fc head."""
+    stack: Stack = []
+    if vector_input and draw(st.integers(0, 7)) == 0:
+        shape: tuple = (draw(st.integers(1, 64)),)
+    else:
+        h = draw(st.integers(1, 24))
+        shape = (draw(st.integers(1, 4)), h, h if draw(st.booleans()) else draw(st.integers(1, 24)))
+        channels = shape[0]
+        for _ in range(draw(st.integers(0, max_spatial))):
+            kind = draw(st.sampled_from(SPATIAL_KINDS))
+            if kind == "conv":
+                options = draw(conv_options(channels))
+                channels = options["filters"]
+            elif kind in ("maxpool", "avgpool", "l2pool"):
+                options = draw(pool_options())
+            elif kind == "lrn":
+                options = {"size": draw(sizes)}
+                if draw(st.booleans()):
+                    options.update(alpha=1e-3, beta=0.5, k=2.0)
+            elif kind == "act":
+                kind, options = draw(activation())
+            elif kind == "dropout":
+                options = {"p": draw(st.sampled_from([0.0, 0.25, 0.5]))}
+            elif kind == "global":
+                kind, options = draw(st.sampled_from(["globalavgpool", "globalmaxpool"])), {}
+            else:
+                options = {}
+            stack.append((kind, options))
+        if draw(st.booleans()):
+            stack.append(("flatten", {}))
+    for _ in range(draw(st.integers(0, max_head))):
+        kind = draw(st.sampled_from(HEAD_KINDS))
+        if kind == "fc":
+            options = {"units": draw(st.integers(1, 32))}
+            if draw(st.integers(0, 3)) == 0:
+                options["bias"] = False
+        elif kind == "act":
+            kind, options = draw(activation())
+        elif kind == "dropout":
+            options = {"p": draw(st.sampled_from([0.0, 0.5]))}
+        else:
+            options = {}
+        stack.append((kind, options))
+    if stack and draw(st.integers(0, 3)) == 0:
+        stack.append(("softmax", {}))
+    return shape, stack
+
+
+def _dims(value) -> str:
+    if isinstance(value, tuple):
+        return str(value[0]) if value[0] == value[1] else f"{value[0]}x{value[1]}"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def render(shape: tuple, stack: Stack, data=None) -> tuple[str, list[int]]:
+    """The `.net` text of a stack and the line of each layer. With a hypothesis `data` object,
+    spellings vary: aliases, labels, comments and blank lines, `5` vs `5x5`."""
+
+    def pick(options):
+        return data.draw(st.sampled_from(options)) if data is not None else options[0]
+
+    lines = ["# a random stack", "input " + "x".join(map(str, shape))]
+    layer_lines = []
+    for i, (kind, options) in enumerate(stack):
+        words = [pick(ALIASES.get(kind, (kind,)))]
+        for key, value in options.items():
+            positional = key in ("filters", "kernel", "units")
+            if (kind, key) in (("dropout", "p"), ("leakyrelu", "slope"), ("elu", "alpha"), ("lrn", "size")):
+                positional = pick((True, False))  # a lone positional value may be named too
+            if isinstance(value, tuple) and value[0] == value[1] and pick((True, False)):
+                text = f"{value[0]}x{value[1]}"
+            else:
+                text = _dims(value)
+            words.append(text if positional else f"{key}={text}")
+        line = " ".join(words)
+        if pick((False, False, True)):
+            line = f"l{i}: {line}"
+        if pick((False, True)):
+            line += "   # layer"
+        if pick((False, False, False, True)):
+            lines.append("")
+        lines.append(line)
+        layer_lines.append(len(lines))
+    return "\n".join(lines) + "\n", layer_lines

@@ -1,0 +1,277 @@
+"""Every diagnostic the checker can give, each triggered by a small spec, at its line and column,
+rendered as `file:line:col: severity: message  [code]`, the source line, and a caret under it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+from netspec import resources
+from netspec.checker import check_text
+from netspec.diagnostics import render
+
+NESTED = "input 1x8x8\n" + "repeat 1 {\n" * 40 + "relu\n" + "}\n" * 40
+
+# code: (spec, severity, line, column) of the first diagnostic with that code
+TRIGGERS = {
+    "after-flatten": ("input 1x8x8\nfc 10\nconv 4 3x3\n", "error", 3, 1),
+    "bad-block": ("input 1x8x8\nblock 3 {\n  relu\n}\n", "error", 2, 1),
+    "bad-input": ("input 28x28\nrelu\n", "error", 1, 7),
+    "bad-value": ("input 1x8x8\ndropout 1.5\n", "error", 2, 9),
+    "ceil-ignored": ("input 1x8x8\nmaxpool 2 pad=same ceil=true\n", "warning", 2, 20),
+    "double-activation": ("input 1x8x8\nconv 2 3x3\nrelu\ntanh\n", "warning", 4, 1),
+    "duplicate-input": ("input 1x8x8\ninput 1x8x8\nrelu\n", "error", 2, 1),
+    "duplicate-network": ("network A\nnetwork B\ninput 1x8x8\n", "error", 2, 1),
+    "duplicate-option": ("input 1x8x8\nconv 2 3x3 stride=1 stride=2\n", "error", 2, 21),
+    "extra-arg": ("input 1x8x8\nrelu 3\n", "error", 2, 6),
+    "groups": ("input 3x8x8\nconv 4 3x3 groups=2\n", "error", 2, 12),
+    "inexact-size": ("input 3x224x224\nconv 96 11x11 stride=4\n", "warning", 2, 9),
+    "kernel-too-large": ("input 1x4x4\nconv 2 5x5\n", "error", 2, 8),
+    "misplaced": ("input 1x8x8\nrepeat 2 {\n  input 1x8x8\n}\n", "error", 3, 3),
+    "missing-arg": ("input 1x8x8\nconv 4\n", "error", 2, 1),
+    "missing-input": ("conv 4 3x3\n", "error", 1, 1),
+    "nesting": (NESTED, "error", 33, 1),
+    "pad-too-large": ("input 1x8x8\nmaxpool 2 pad=2\n", "error", 2, 11),
+    "recursive-block": ("input 1x8x8\nblock b {\n  b\n}\nb\n", "error", 3, 3),
+    "skipped-pixels": ("input 1x8x8\nmaxpool 2 stride=3\n", "warning", 2, 11),
+    "softmax-not-last": ("input 10\nsoftmax\nfc 3\n", "warning", 2, 1),
+    "syntax": ("input 1x8x8\nconv 4 (3,3)\n", "error", 2, 8),
+    "too-large": ("input 10\nrepeat 100000 {\n  repeat 100000 {\n    relu\n  }\n}\n", "error", 2, 1),
+    "too-many-errors": ("input 1x8x8\n" + "conv = =\n" * 60, "note", 51, 6),
+    "unexpected-block": ("input 1x8x8\nrelu {\n}\n", "error", 2, 1),
+    "unknown-layer": ("input 1x8x8\nconvv 4 3x3\n", "error", 2, 1),
+    "unknown-option": ("input 1x8x8\nconv 4 3x3 strid=2\n", "error", 2, 12),
+    "unknown-setting": ("input 4\nfc 2\ntrain {\n  epoch 3\n}\n", "error", 4, 3),
+    "duplicate-setting": ("input 4\nfc 2\ntrain {\n  epochs 3\n  epochs 4\n}\n", "error", 5, 3),
+}
+
+# Modules whose diagnostics `netspec check` never gives (compiling and training report their own).
+NOT_FROM_CHECK = ("codegen", "pycode", "data", "compile", "training")
+
+
+def codes_in_source() -> set[str]:
+    package = Path(resources.PACKAGE)
+    codes = set()
+    for path in [*package.glob("*.py"), *package.glob("layers/*.py")]:
+        if path.name.startswith(NOT_FROM_CHECK):
+            continue
+        text = path.read_text(encoding="utf-8")
+        codes.update(re.findall(r"\.(?:error|warning|note)\(\s*\"([a-z][a-z0-9-]*)\"", text))
+    return codes
+
+
+def test_every_diagnostic_code_in_the_checker_has_a_trigger_here():
+    missing = codes_in_source() - set(TRIGGERS)
+    assert not missing, f"add a triggering spec for {sorted(missing)}"
+
+
+@pytest.mark.parametrize("code", sorted(TRIGGERS))
+def test_diagnostic_is_reported_at_its_line_and_column(code):
+    text, severity, line, column = TRIGGERS[code]
+    result = check_text(text, "t.net")
+    found = [d for d in result.diagnostics.sorted() if d.code == code]
+    assert found, [(d.code, d.message) for d in result.diagnostics.items]
+    diagnostic = found[0]
+    assert (diagnostic.severity, diagnostic.span.line, diagnostic.span.column) == (severity, line, column)
+    assert diagnostic.message
+    if severity == "error":
+        assert not result.ok
+
+
+@pytest.mark.parametrize("code", sorted(TRIGGERS))
+def test_diagnostic_renders_location_source_line_and_caret(code):
+    text, severity, line, column = TRIGGERS[code]
+    result = check_text(text, "t.net")
+    diagnostic = next(d for d in result.diagnostics.sorted() if d.code == code)
+    shown = render(diagnostic, result.source).splitlines()
+    assert shown[0].startswith(f"t.net:{line}:{column}: {severity}: ")
+    assert shown[0].endswith(f"[{code}]")
+    source_line = text.splitlines()[line - 1]
+    assert shown[1] == "    " + source_line
+    caret = shown[2]
+    assert caret.index("^") == 4 + column - 1
+    assert set(caret.strip()) <= {"^", "~"}
+    assert len(caret) - 4 <= len(source_line)  # the span stays on the line
+    if diagnostic.hint:
+        assert shown[-1] == f"  hint: {diagnostic.hint}"
+
+
+def test_caret_spans_the_whole_offending_word():
+    result = check_text("input 1x8x8\nconvolutio 4 3x3\n", "t.net")
+    (diagnostic,) = result.diagnostics.errors
+    caret = render(diagnostic, result.source).splitlines()[2]
+    assert caret == "    ^" + "~" * (len("convolutio") - 1)
+
+
+@pytest.mark.parametrize(
+    "line,suggestion",
+    [
+        ("convv 4 3x3", "did you mean `conv`?"),
+        ("maxpol 2", "did you mean `maxpool`?"),
+        ("reluu", "did you mean `relu`?"),
+    ],
+)
+def test_unknown_layer_suggests_the_nearest_kind(line, suggestion):
+    (error,) = check_text(f"input 1x8x8\n{line}\n").diagnostics.errors
+    assert error.code == "unknown-layer"
+    assert error.hint == suggestion
+
+
+@pytest.mark.parametrize(
+    "line,suggestion",
+    [("conv 4 3x3 strid=2", "did you mean `stride=`?"), ("maxpool 2 cel=true", "did you mean `ceil=`?")],
+)
+def test_unknown_option_suggests_the_nearest_option(line, suggestion):
+    (error,) = check_text(f"input 1x8x8\n{line}\n").diagnostics.errors
+    assert error.code == "unknown-option"
+    assert error.hint == suggestion
+
+
+def test_unknown_word_far_from_any_kind_points_to_the_list_of_kinds():
+    (error,) = check_text("input 1x8x8\nxyzzy 3\n").diagnostics.errors
+    assert "did you mean" not in error.hint
+    assert "--kinds" in error.hint
+
+
+def test_all_errors_of_a_file_are_reported_at_once():
+    text = "\n".join(
+        [
+            "input 1x28x28",
+            "convv 6 5x5",  # 2: unknown kind
+            "conv 6 5x5 strid=2",  # 3: unknown option
+            "dropout 1.5",  # 4: value out of range
+            "conv 6 (5,5)",  # 5: syntax
+            "fc -3",  # 6: negative units
+            "pool 2",  # 7: unknown kind
+            "",
+        ]
+    )
+    errors = check_text(text).diagnostics.sorted()
+    assert [(e.code, e.span.line) for e in errors] == [
+        ("unknown-layer", 2),
+        ("unknown-option", 3),
+        ("bad-value", 4),
+        ("syntax", 5),
+        ("bad-value", 6),
+        ("unknown-layer", 7),
+    ]
+
+
+def test_a_syntax_error_is_the_only_error_on_its_line():
+    """The rest of a broken line is skipped; what remains of it is not reported again."""
+    errors = check_text("input 1x8x8\nconv 4 (3,3)\nconv 2 3x3\n").diagnostics.errors
+    assert [(e.code, e.span.line) for e in errors] == [("syntax", 2)]
+
+
+def test_shape_errors_before_the_first_broken_statement_are_reported_too():
+    errors = check_text("input 1x4x4\nconv 2 5x5\nconvv 3\n").diagnostics.sorted()
+    assert [(e.code, e.span.line) for e in errors] == [("kernel-too-large", 2), ("unknown-layer", 3)]
+
+
+def test_layers_after_a_broken_statement_are_not_checked_even_when_written_above_it():
+    """A block body is written above its call; when an earlier statement failed, the block's
+    layers would be checked on the wrong input (here 8x8 instead of the padded 14x14)."""
+    text = "input 1x8x8\nblock b f k {\n  conv f k\n}\nconv 2 3x3 pad=3 stride=0\nb 2 9\n"
+    result = check_text(text)
+    assert [(e.code, e.span.line) for e in result.diagnostics.sorted()] == [("bad-value", 5)]
+    assert result.layers == []
+
+
+def test_unclosed_block_names_the_line_that_opened_it():
+    (error,) = check_text("input 1x8x8\nrepeat 2 {\n  relu\n").diagnostics.errors
+    assert error.code == "syntax"
+    assert "ends inside" in error.message
+    assert "line 2" in error.hint
+
+
+def test_closing_brace_without_opening_one():
+    (error,) = check_text("input 1x8x8\nrelu\n}\n").diagnostics.errors
+    assert (error.code, error.span.line, error.span.column) == ("syntax", 3, 1)
+    assert "without a matching" in error.message
+
+
+@pytest.mark.parametrize(
+    "line,expected,received",
+    [
+        ("dropout 1", "< 1", "1"),
+        ("conv 0 3x3", "≥ 1", "0"),
+        ("conv -4 3x3", "≥ 1", "-4"),
+        ("conv 4 3x3 stride=0", "≥ 1", "0"),
+        ("conv 4 3x3 pad=-1", "≥ 0", "-1"),
+        ("conv 4 3x3 bias=maybe", "true or false", "maybe"),
+        ("maxpool 2 pad=bogus", "same", "bogus"),
+        ("fc 2.5", "whole number", "2.5"),
+    ],
+)
+def test_values_out_of_range_say_what_was_expected_and_what_was_received(line, expected, received):
+    (error,) = check_text(f"input 1x8x8\n{line}\n").diagnostics.errors
+    assert error.code == "bad-value"
+    assert expected in error.message
+    assert f"got `{received}`" in error.message
+    assert (error.span.line, error.span.column) == (2, line.index(received) + 1)
+
+
+def test_absurd_repeat_count_is_an_error():
+    (error,) = check_text("input 10\nrepeat 100000000 {\n  relu\n}\n").diagnostics.errors
+    assert (error.code, error.span.line) == ("bad-value", 2)
+
+
+def test_alexnet_at_224_warns_about_54_25_and_suggests_227():
+    text = (resources.specs_dir() / "alexnet.net").read_text(encoding="utf-8").replace("3x227x227", "3x224x224")
+    result = check_text(text, "alexnet.net")
+    assert result.ok
+    warnings = [d for d in result.diagnostics.warnings if d.code == "inexact-size"]
+    first = warnings[0]
+    assert first.span.line == next(i for i, line in enumerate(text.splitlines(), 1) if "conv1:" in line)
+    assert "54.25" in first.message
+    assert "227" in first.hint
+    assert "223" in first.hint
+    assert "never seen" in first.message
+
+
+def test_shipped_specs_have_no_warnings():
+    for path in resources.bundled_specs():
+        result = check_text(path.read_text(encoding="utf-8"), path.name)
+        assert not result.diagnostics.items, (path.name, [d.message for d in result.diagnostics.items])
+
+
+def test_diagnostic_spans_are_well_formed_for_every_trigger():
+    for code, (text, *_rest) in TRIGGERS.items():
+        lines = text.splitlines() or [""]
+        for d in check_text(text).diagnostics.items:
+            assert d.span is not None, code
+            assert 1 <= d.span.line <= d.span.end_line <= max(len(lines), 1), (code, d)
+            if d.span.line == d.span.end_line:
+                assert d.span.column < d.span.end_column, (code, d)
+
+
+@given(
+    n=st.integers(1, 40),
+    k=st.integers(1, 7),
+    s=st.integers(2, 4),
+    p=st.integers(0, 3),
+    layer=st.sampled_from(["conv 2", "maxpool", "avgpool", "l2pool"]),
+)
+def test_every_fix_the_inexact_size_warning_suggests_makes_the_size_exact(n, k, s, p, layer):
+    def check(size: int, pad: int):
+        return check_text(f"input 1x{size}x{size}\n{layer} {k} stride={s} pad={pad}\n")
+
+    result = check(n, p)
+    inexact = [d for d in result.diagnostics.items if d.code == "inexact-size"]
+    assume(result.ok and inexact)
+    hint = inexact[0].hint
+    sizes = [int(size) for size in re.search(r"input size (\d+)(?: or (\d+))?", hint).groups() if size]
+    assert sizes == sorted(sizes) and sizes[-1] > n and (len(sizes) == 1 or sizes[0] < n)
+    for size in sizes:
+        fixed = check(size, p)
+        assert fixed.ok and not [d for d in fixed.diagnostics.items if d.code == "inexact-size"], (size, hint)
+    suggested = re.search(r"pad=(\d+) \(output (\d+)\)", hint)
+    if suggested:
+        pad, output = map(int, suggested.groups())
+        fixed = check(n, pad)
+        assert fixed.ok and not [d for d in fixed.diagnostics.items if d.code == "inexact-size"], hint
+        assert fixed.layers[0].output[1:] == (output, output)
