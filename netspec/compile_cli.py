@@ -1,0 +1,60 @@
+"""`netspec compile SPEC [-o FILE]`: check a spec, then print or write its PyTorch module.
+
+Diagnostics go to stderr exactly as `netspec check` renders them; a spec with errors writes
+nothing and exits 1. `-o` writes atomically, so FILE is either the old file or the whole new one.
+This path never imports torch: compiling is string generation.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from netspec.loading import UsageError, load_spec
+
+EXIT_OK, EXIT_SPEC_ERRORS = 0, 1
+
+
+def run_compile(args) -> int:
+    from netspec.checker import check_source
+    from netspec.codegen import class_name, compile_diagnostics, generate
+    from netspec.diagnostics import render_all
+    from netspec.files import write_text_atomically
+
+    source, note = load_spec(args.spec)
+    if note:
+        print(note, file=sys.stderr)
+    output = None if args.output in (None, "-") else Path(args.output)
+    if output is not None:
+        _check_output(output, args.spec)
+    result = check_source(source)
+    init = compile_diagnostics(result)
+    shown = result.diagnostics.sorted()
+    if shown:
+        print(render_all(shown, source), file=sys.stderr)
+    if init is None:
+        errors = sum(d.severity == "error" for d in shown)
+        warnings = sum(d.severity == "warning" for d in shown)
+        print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
+        if not errors:  # pragma: no cover - a result that is not ok always has an error
+            print("netspec: nothing to compile", file=sys.stderr)
+        return EXIT_SPEC_ERRORS
+    code = generate(result, init)
+    if output is None:
+        sys.stdout.write(code)
+        sys.stdout.flush()
+        return EXIT_OK
+    try:
+        write_text_atomically(output, code)
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+    print(f"wrote {output}: class {class_name(result)}, {result.params:,} parameters", file=sys.stderr)
+    return EXIT_OK
+
+
+def _check_output(output: Path, spec: str) -> None:
+    if output.is_dir():
+        raise UsageError(f"{output} is a folder; -o takes a file name, e.g. -o {output / 'model.py'}")
+    spec_path = Path(spec)
+    if output.exists() and spec_path.exists() and output.resolve() == spec_path.resolve():
+        raise UsageError(f"-o {output} would overwrite the spec itself")

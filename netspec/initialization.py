@@ -1,0 +1,96 @@
+"""The `init` setting of a spec's `train { }` block: how the compiled module draws its weights.
+
+    init he               He (Kaiming) normal: std = √(2 / fan_in), for ReLU networks
+    init xavier           Glorot (Xavier) normal: std = √(2 / (fan_in + fan_out))
+    init normal std=0.01  N(0, std²); std defaults to 0.01
+    init default          PyTorch's own initialization (also when there is no `init`)
+
+Every scheme but `default` draws the weights of convolutions and fc layers and sets their biases
+to zero; batch normalization keeps PyTorch's γ = 1, β = 0. The fan-ins and formulas are those of
+`torch.nn.init` (He et al. 2015, Glorot & Bengio 2010).
+
+Only the `init` statement is read here, so that this stays a small function to replace once the
+whole train block is validated in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from netspec.diagnostics import Diagnostics
+from netspec.elaborate import Network
+from netspec.layers.args import Arg, ArgError, bind, choice, real
+from netspec.pycode import Code, call
+from netspec.syntax import Value
+
+SCHEMES = ("default", "he", "xavier", "normal")
+DEFAULT_STD = 0.01
+
+
+@dataclass(frozen=True)
+class Init:
+    scheme: str = "default"
+    std: float | None = None  # for `normal`
+
+    def weight_code(self) -> str | None:
+        """The statement that draws `module.weight` in the generated file; None for `default`."""
+        if self.scheme == "he":
+            return 'nn.init.kaiming_normal_(module.weight, nonlinearity="relu")'
+        if self.scheme == "xavier":
+            return "nn.init.xavier_normal_(module.weight)"
+        if self.scheme == "normal":
+            return call("nn.init.normal_", Code("module.weight"), std=self.std)
+        return None
+
+    def describe(self) -> str:
+        """A few words for the generated docstrings (written from parsed values only)."""
+        return {
+            "default": "PyTorch's defaults",
+            "he": "He normal, std sqrt(2/fan_in)",
+            "xavier": "Xavier normal, std sqrt(2/(fan_in+fan_out))",
+            "normal": f"normal, std {self.std!r}",
+        }[self.scheme] + ("" if self.scheme == "default" else "; zero biases")
+
+    def statement(self) -> str:
+        """The setting as a spec writes it: `init normal std=0.1`."""
+        return f"init {self.scheme}" + (f" std={self.std!r}" if self.scheme == "normal" else "")
+
+
+def _positive(value: Value) -> float:
+    number = real(minimum=0.0)(value)
+    if number == 0:
+        raise ArgError(f"expected a number > 0, got `{value.text}`")
+    return number
+
+
+INIT_ARGS = (
+    Arg("scheme", choice(*SCHEMES), positional=True, help="a scheme: he, xavier, normal or default"),
+    Arg("std", _positive, default=None),
+)
+
+
+def read_init(network: Network | None, diagnostics: Diagnostics) -> Init | None:
+    """The spec's `init` setting (Init() when there is none); None after reporting a located error."""
+    train = network.train if network is not None else None
+    statements = [s for s in (train.body or ()) if s.word.lower() == "init"] if train is not None else []
+    if not statements:
+        return Init()
+    for extra in statements[1:]:
+        diagnostics.error("duplicate-option", "`init` is given twice", extra.word_span, "keep one")
+    statement = statements[0]
+    values = bind(statement, INIT_ARGS, "init", diagnostics)
+    if values is None or len(statements) > 1:
+        return None
+    scheme, std = values["scheme"], values["std"]
+    if std is not None and scheme != "normal":
+        option = statement.option("std")
+        diagnostics.error(
+            "unknown-option",
+            f"`init {scheme}` takes no std (it follows from the layer's fan-in)",
+            option.key_span if option else statement.span,
+            "remove std=, or use `init normal std=...`",
+        )
+        return None
+    if scheme == "normal" and std is None:
+        std = DEFAULT_STD
+    return Init(scheme, std)

@@ -1,0 +1,173 @@
+"""Helpers of the compiler tests: compile a spec, import the generated file, draw random specs.
+
+Random specs are drawn from a `random.Random`, so that hypothesis (`st.randoms()`) and plain
+seeded loops (a batch of files for one ruff run) draw from the same distribution. The drawing
+keeps the spec valid by construction where it is easy (channels, groups) and lets the checker
+decide the rest: `valid_spec` keeps the layers the checker accepted before the first error.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import random
+import sys
+from pathlib import Path
+
+from netspec.checker import CheckResult, check_text
+from netspec.codegen import class_name, generate
+
+_counter = itertools.count()
+
+# Labels that could collide with what a generated module defines or imports
+TRICKY_LABELS = (
+    "forward",
+    "x",
+    "self",
+    "torch",
+    "nn",
+    "F",
+    "math",
+    "training",
+    "add_module",
+    "log_probabilities",
+    "_init_weights",
+    "__init__",
+    "None",
+    "class",
+    "conv1",
+    "relu1",
+    "a.b-c",
+    "input",
+    "INPUT_SHAPE",
+    "SameAvgPool2d",
+    "L2Pool2d",
+)
+
+
+def compile_text(text: str, name: str = "spec.net") -> tuple[CheckResult, str]:
+    result = check_text(text, name)
+    assert result.ok, [d.message for d in result.diagnostics.errors]
+    return result, generate(result)
+
+
+def load_module(source: str, folder: Path, stem: str = "generated"):
+    """Write `source` to folder/<unique>.py and import it (registered in sys.modules, which
+    torch.jit.script needs to find the source of its classes)."""
+    name = f"{stem}_{next(_counter)}"
+    path = folder / f"{name}.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def network_class(module, result: CheckResult):
+    """The nn.Module subclass the generated file defines for the network."""
+    return getattr(module, class_name(result))
+
+
+# --- random specs ------------------------------------------------------------------------------
+
+
+def _pair(rng: random.Random, low: int, high: int) -> str:
+    h = rng.randint(low, high)
+    return f"{h}x{rng.randint(low, high)}" if rng.random() < 0.25 else str(h)
+
+
+def _window(rng: random.Random, pool: bool) -> list[str]:
+    parts = []
+    kernel = _pair(rng, 1, 4)
+    parts.append(kernel)
+    if rng.random() < 0.6:
+        parts.append(f"stride={_pair(rng, 1, 3)}")
+    choice = rng.random()
+    if choice < 0.4:
+        parts.append("pad=same")
+    elif choice < 0.6:
+        k = min(int(d) for d in kernel.split("x"))
+        parts.append(f"pad={rng.randint(0, k // 2 if pool else 2)}")
+    if pool and "pad=same" not in parts and rng.random() < 0.25:
+        parts.append("ceil=true")
+    return parts
+
+
+def random_layers(rng: random.Random, channels: int) -> list[str]:
+    """Statements of a random stack on a `channels` x H x W input: a spatial part, then maybe a head."""
+    lines = []
+    for _ in range(rng.randint(1, 7)):
+        kind = rng.choice(["conv", "conv", "maxpool", "avgpool", "l2pool", "batchnorm", "lrn", "act", "dropout"])
+        if kind == "conv":
+            filters = rng.randint(1, 6)
+            parts = ["conv", str(filters), *_window(rng, pool=False)]
+            if rng.random() < 0.2:
+                parts.append(f"dilation={rng.randint(1, 2)}")
+            divisors = [g for g in range(2, min(channels, filters) + 1) if channels % g == 0 and filters % g == 0]
+            if divisors and rng.random() < 0.3:
+                parts.append(f"groups={rng.choice(divisors)}")
+            if rng.random() < 0.2:
+                parts.append("bias=false")
+            channels = filters
+        elif kind in ("maxpool", "avgpool", "l2pool"):
+            parts = [kind, *_window(rng, pool=True)]
+        elif kind == "batchnorm":
+            parts = ["batchnorm"] + (["eps=0.001"] if rng.random() < 0.3 else [])
+        elif kind == "lrn":
+            parts = ["lrn", str(rng.randint(1, 5)), "k=2"]
+        elif kind == "dropout":
+            parts = ["dropout", rng.choice(["0", "0.25", "0.5"])]
+        else:
+            parts = [rng.choice(["relu", "leakyrelu 0.2", "leakyrelu", "elu", "elu 0.5", "gelu", "sigmoid", "tanh"])]
+        lines.append(" ".join(parts))
+    if rng.random() < 0.3:
+        lines.append(rng.choice(["globalavgpool", "globalmaxpool"]))
+    if rng.random() < 0.3:
+        lines.append("flatten")
+    if rng.random() < 0.7:
+        for _ in range(rng.randint(1, 3)):
+            lines.append(f"fc {rng.randint(1, 12)}" + (" bias=false" if rng.random() < 0.2 else ""))
+            if rng.random() < 0.5:
+                lines.append(rng.choice(["relu", "tanh", "batchnorm", "dropout 0.5"]))
+    if rng.random() < 0.4:
+        lines.append("softmax")
+    return lines
+
+
+def random_spec(rng: random.Random) -> str:
+    channels = rng.randint(1, 4)
+    lines = [f"input {channels}x{rng.randint(3, 18)}x{rng.randint(3, 18)}"]
+    if rng.random() < 0.5:
+        lines.insert(0, f"network {rng.choice(['Random', 'random stack', 'x', 'None', 'print'])!r}".replace("'", '"'))
+    for statement in random_layers(rng, channels):
+        label = ""
+        if rng.random() < 0.15:
+            label = rng.choice(TRICKY_LABELS) + ": "
+        lines.append(label + statement)
+    if rng.random() < 0.3:
+        lines += ["train {", f"  init {rng.choice(['he', 'xavier', 'normal std=0.05', 'default'])}", "}"]
+    return "\n".join(lines) + "\n"
+
+
+def valid_spec(text: str) -> str | None:
+    """`text` cut before its first layer the checker rejects; None when nothing valid is left."""
+    result = check_text(text)
+    if result.ok:
+        return text
+    if result.network is None or result.network.input_shape is None:
+        return None
+    keep = len(result.layers)
+    lines = text.splitlines()
+    out, seen = [], 0
+    layer_words = ("network", "input", "train", "{", "}", "init")
+    for line in lines:
+        word = line.split(":")[-1].split()[0] if ":" in line.split()[0] else line.split()[0]
+        is_layer = word not in layer_words and not line.startswith(" ")
+        if is_layer:
+            seen += 1
+            if seen > keep:
+                continue
+        out.append(line)
+    text = "\n".join(out) + "\n"
+    return text if check_text(text).ok else None

@@ -1,0 +1,81 @@
+"""The generated modules work with TorchScript, torch.export, torch.compile and ONNX export.
+
+Small specs only: LeNet, the MNIST nets, and one spec with every layer kind (SAME padding on both
+sides and on one side, both pooling helpers, batch norm in both ranks, a final softmax). ONNX is
+checked by running the exported graph with onnx's reference evaluator, since onnxruntime is not a
+dependency: both exporters (`dynamo=True`, the default in torch 2.13, and the TorchScript-based
+`dynamo=False`) must give the same numbers as PyTorch.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from compile_support import compile_text, load_module, network_class
+from test_compile import EVERY_KIND
+
+from netspec import resources
+from netspec.checker import check_source
+from netspec.codegen import generate
+from netspec.loading import load_spec
+
+SMALL = ["lenet", "deep", "mnist_cnn", "network3"]
+
+# torch 2.13 deprecates TorchScript (it still works) and the exporters warn about their own internals
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")
+
+
+def _model(text_or_stem: str, tmp_path):
+    if text_or_stem in SMALL:
+        result = check_source(load_spec(str(resources.specs_dir() / f"{text_or_stem}.net"))[0])
+        source = generate(result)
+    else:
+        result, source = compile_text(text_or_stem)
+    torch.manual_seed(0)
+    model = network_class(load_module(source, tmp_path), result)().eval()
+    return model, torch.randn(3, *result.input_shape)
+
+
+@pytest.mark.parametrize("spec", [*SMALL, EVERY_KIND], ids=[*SMALL, "every_kind"])
+def test_torch_jit_script(spec, tmp_path):
+    model, x = _model(spec, tmp_path)
+    scripted = torch.jit.script(model)
+    torch.testing.assert_close(scripted(x), model(x))
+    torch.testing.assert_close(scripted.log_probabilities(x), model.log_probabilities(x))
+    torch.testing.assert_close(scripted(x, log_probs=True), model(x, log_probs=True))
+
+
+@pytest.mark.parametrize("spec", ["lenet", EVERY_KIND], ids=["lenet", "every_kind"])
+def test_torch_export(spec, tmp_path):
+    model, x = _model(spec, tmp_path)
+    program = torch.export.export(model, (x,))
+    torch.testing.assert_close(program.module()(x), model(x))
+    log_program = torch.export.export(model, (x,), {"log_probs": True})
+    torch.testing.assert_close(log_program.module()(x, log_probs=True), model.log_probabilities(x))
+
+
+def test_torch_compile_on_cpu(tmp_path):
+    model, x = _model(EVERY_KIND, tmp_path)
+    compiled = torch.compile(model, fullgraph=True)  # one graph: no breaks anywhere in forward
+    torch.testing.assert_close(compiled(x), model(x))
+
+
+@pytest.mark.parametrize("dynamo", [True, False], ids=["dynamo", "torchscript"])
+@pytest.mark.parametrize("spec", ["lenet", EVERY_KIND], ids=["lenet", "every_kind"])
+def test_torch_onnx_export_computes_the_same_numbers(spec, dynamo, tmp_path):
+    import onnx
+    from onnx.reference import ReferenceEvaluator
+
+    model, x = _model(spec, tmp_path)
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(model, (x,), buffer, dynamo=dynamo, verbose=False)
+    proto = onnx.load_from_string(buffer.getvalue())
+    onnx.checker.check_model(proto)
+    (output,) = ReferenceEvaluator(proto).run(None, {proto.graph.input[0].name: x.numpy()})
+    np.testing.assert_allclose(output, model(x).detach().numpy(), rtol=1e-4, atol=1e-6)
