@@ -4,6 +4,8 @@
     netspec check alexnet.net --explain            # with the arithmetic of every layer
     netspec check vgg16.net --json --batch 64      # one JSON object (schema 1)
     netspec specs                                  # list the bundled specs
+    netspec compile alexnet.net -o alexnet.py      # a standalone PyTorch module
+    netspec train specs/lenet.net --epochs 1       # train it (docs/train.md); netspec eval for accuracy
 
 Exit codes: 0 checked (warnings allowed), 1 the spec has errors (or warnings with --strict),
 2 usage errors (missing file, bad flag).
@@ -74,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_memory_flags(check)
 
     commands.add_parser("specs", help="list the bundled example specs")
+
+    compile_ = commands.add_parser("compile", help="write a standalone PyTorch module for a spec")
+    compile_.add_argument("spec", help="a .net file (or the name of a bundled spec)")
+    compile_.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (atomically), not to stdout")
+
+    from netspec.training.commands import add_parsers as add_training_parsers  # no torch until a run
+
+    add_training_parsers(commands)
     return parser
 
 
@@ -85,6 +95,14 @@ def main(argv: list[str] | None = None) -> int:
             return run_check(args)
         if args.command == "specs":
             return run_specs()
+        if args.command == "compile":
+            from netspec.compile_cli import run_compile
+
+            return run_compile(args)
+        if args.command in ("train", "eval"):
+            from netspec.training.commands import run_eval, run_train
+
+            return run_train(args) if args.command == "train" else run_eval(args)
         parser.print_help()
         return EXIT_USAGE
     except UsageError as error:

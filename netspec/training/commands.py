@@ -1,0 +1,240 @@
+"""`netspec train` and `netspec eval`: their flags, and the glue from flags to the runner.
+
+    netspec train specs/lenet.net                        # the train block's settings
+    netspec train specs/deep.net --epochs 1 --batch 256 --lr 0.01 --device cpu
+    netspec train specs/lenet.net --data digits-offline  # no network needed
+    netspec train --resume runs/LeNet5-20250101-120000   # after the last complete epoch
+    torchrun --nproc_per_node=2 -m netspec train specs/deep.net
+    netspec eval specs/lenet.net --weights runs/LeNet5-20250101-120000/weights.safetensors
+
+Exit codes: 0 done, 1 the spec has errors or the run stopped (bad data, NaN loss, out of memory),
+2 usage errors. This module imports torch only when a command runs, never at import.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+from netspec.loading import UsageError, load_spec
+from netspec.source import SourceFile
+from netspec.train_settings import PRECISIONS, TrainSettings, parse_train, with_overrides
+
+EXIT_OK, EXIT_FAILED = 0, 1
+RESUMABLE_FLAGS = ("epochs", "data", "device", "precision", "compile", "quiet")
+
+
+def _positive_int(text: str) -> int:
+    if not re.fullmatch(r"\s*[0-9]+\s*", text) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
+    return int(text)
+
+
+def _seed(text: str) -> int:
+    if not re.fullmatch(r"\s*[0-9]+\s*", text):
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}")
+    return int(text)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+def _size(text: str) -> tuple[int, int]:
+    match = re.fullmatch(r"\s*([0-9]+)(?:[xX×]([0-9]+))?\s*", text)
+    if not match or int(match.group(1)) < 1 or (match.group(2) and int(match.group(2)) < 1):
+        raise argparse.ArgumentTypeError(f"expected N or HxW, got {text!r}")
+    height = int(match.group(1))
+    return (height, int(match.group(2)) if match.group(2) else height)
+
+
+def add_parsers(commands) -> None:
+    """Add `train` and `eval` to the `netspec` sub-command parsers."""
+    train = commands.add_parser("train", help="train a spec's compiled model (needs torch)")
+    train.add_argument("spec", nargs="?", help="a .net file (or a bundled spec); optional with --resume")
+    group = train.add_argument_group("settings (over the spec's train block)")
+    group.add_argument("--epochs", type=_positive_int, help="number of epochs")
+    group.add_argument("--batch", type=_positive_int, help="global batch size")
+    group.add_argument("--lr", type=_positive_float, help="learning rate")
+    group.add_argument("--seed", type=_seed, help="random seed")
+    group.add_argument("--data", help="a data set name (mnist, fashion-mnist, cifar10, digits-offline), folder or .npz")
+    group.add_argument("--resize", type=_size, metavar="N|HxW", help="resize the images (bilinear)")
+    group.add_argument("--precision", choices=PRECISIONS, help="autocast precision (auto: bf16 on CUDA, else fp32)")
+    run = train.add_argument_group("the run")
+    run.add_argument("--device", help="cuda, cuda:N, mps or cpu (default: the first available)")
+    run.add_argument("--compile", action="store_true", help="torch.compile the model")
+    run.add_argument("--quiet", action="store_true", help="print only the result")
+    run.add_argument("--resume", metavar="RUN_DIR", help="continue a run after its last complete epoch")
+    run.add_argument("--runs", metavar="DIR", default="runs", help="where run folders are made (default runs/)")
+
+    evaluate = commands.add_parser("eval", help="test accuracy of trained weights (needs torch)")
+    evaluate.add_argument("spec", help="a .net file (or a bundled spec)")
+    evaluate.add_argument(
+        "--weights", required=True, metavar="FILE", help="a .safetensors file, or a run folder (its final weights)"
+    )
+    evaluate.add_argument("--data", help="the data set (default: the train block's)")
+    evaluate.add_argument("--resize", type=_size, metavar="N|HxW", help="resize the images (default: as trained)")
+    evaluate.add_argument("--batch", type=_positive_int, help="evaluation batch size")
+    evaluate.add_argument("--device", help="cuda, cuda:N, mps or cpu (default: the first available)")
+    evaluate.add_argument("--quiet", action="store_true", help="print only the accuracy")
+
+
+def _import_runner():
+    try:
+        from netspec.training import runner
+    except ImportError as error:
+        raise UsageError(
+            f"training needs PyTorch, numpy and safetensors ({error.name or error} is missing): "
+            "pip install 'netspec[torch]'"
+        ) from None
+    return runner
+
+
+def _print_diagnostics(items, source: SourceFile) -> None:
+    from netspec.diagnostics import render_all
+
+    if items:
+        print(render_all(items, source), file=sys.stderr)
+
+
+def checked(source: SourceFile):
+    """The check result and train settings of a spec; (None, None) after printing its errors."""
+    from netspec.checker import check_source
+    from netspec.diagnostics import Diagnostics
+
+    result = check_source(source)
+    diagnostics = Diagnostics()
+    settings = parse_train(result.network.train if result.network else None, diagnostics)
+    shown = sorted(
+        result.diagnostics.items + diagnostics.items, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0)
+    )
+    errors = [d for d in shown if d.severity == "error"]
+    _print_diagnostics(shown if errors else [d for d in shown if d.severity == "warning"], source)
+    if errors or not result.ok or settings is None:
+        print(f"{len(errors)} error{'s' * (len(errors) != 1)}: nothing trained", file=sys.stderr)
+        return None, None
+    return result, settings
+
+
+def run_train(args) -> int:
+    runner = _import_runner()
+    from netspec.data import DataError
+    from netspec.training.checkpoint import CheckpointError
+
+    resume = Path(args.resume) if args.resume else None
+    if resume is not None:
+        source, settings = _resumed(args, resume)
+    else:
+        if not args.spec:
+            raise UsageError("train needs a spec file: netspec train FILE.net (or --resume RUN_DIR)")
+        source, note = load_spec(args.spec)
+        if note and not args.quiet:
+            print(note, file=sys.stderr)
+        settings = None
+    result, block_settings = checked(source)
+    if result is None:
+        return EXIT_FAILED
+    named = block_settings.data
+    if settings is None:
+        settings = with_overrides(
+            block_settings,
+            data=args.data,
+            epochs=args.epochs,
+            batch=args.batch,
+            lr=args.lr,
+            seed=args.seed,
+            resize=args.resize,
+            precision=args.precision,
+        )
+    options = runner.RunOptions(
+        device=args.device,
+        compile=args.compile,
+        quiet=args.quiet,
+        runs=Path(args.runs),
+        resume=resume,
+        spec_path=args.spec or "",
+    )
+    try:
+        outcome = runner.train(result, settings, options, named=named)
+    except (DataError, CheckpointError) as error:
+        print(f"netspec: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except runner.TrainingStopped as stop:
+        print(f"netspec: stopped: {stop}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.quiet and outcome.run_dir is not None:
+        accuracy = outcome.test_acc
+        shown = f"test accuracy {accuracy:.2%}  " if accuracy is not None else ""
+        print(f"{shown}run folder {outcome.run_dir}")
+    return EXIT_OK
+
+
+def _resumed(args, run_dir: Path) -> tuple[SourceFile, TrainSettings]:
+    """The spec and settings of the run in `run_dir`, with the flags that may change on resuming."""
+    from netspec.training.outputs import read_run_json
+
+    info_path = run_dir / "run.json"
+    if not info_path.is_file():
+        raise UsageError(f"--resume {run_dir}: no run.json there; give the folder of a netspec run")
+    try:
+        info = read_run_json(info_path)
+        settings = TrainSettings.from_json(info["settings"])
+        saved = (run_dir / "spec.net").read_text(encoding="utf-8")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise UsageError(f"--resume {run_dir}: cannot read the run ({error})") from None
+    fixed = [flag for flag in ("batch", "lr", "seed", "resize") if getattr(args, flag) is not None]
+    if fixed:
+        raise UsageError(
+            f"--resume continues a run with its own settings; --{fixed[0]} cannot change them "
+            f"(flags allowed with --resume: {', '.join('--' + f for f in RESUMABLE_FLAGS)})"
+        )
+    name = info.get("spec", {}).get("path") or str(run_dir / "spec.net")
+    source = SourceFile(name, saved)
+    if args.spec:
+        given, _ = load_spec(args.spec)
+        if given.text != saved:
+            raise UsageError(f"{args.spec} differs from the spec {run_dir} was trained on ({run_dir / 'spec.net'})")
+        source = given
+    settings = with_overrides(settings, data=args.data, epochs=args.epochs, precision=args.precision)
+    return source, settings
+
+
+def run_eval(args) -> int:
+    runner = _import_runner()
+    from netspec.data import DataError
+    from netspec.training.checkpoint import CheckpointError
+
+    source, note = load_spec(args.spec)
+    if note and not args.quiet:
+        print(note, file=sys.stderr)
+    result, settings = checked(source)
+    if result is None:
+        return EXIT_FAILED
+    named = settings.data
+    settings = with_overrides(settings, data=args.data, resize=args.resize)
+    weights = Path(args.weights)
+    if not weights.exists():
+        raise UsageError(f"--weights {weights}: no such file or folder")
+    try:
+        accuracy, count, dataset, notes = runner.evaluate_weights(
+            result, settings, weights, args.device, args.batch, named, args.quiet
+        )
+    except (DataError, CheckpointError) as error:
+        print(f"netspec: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    for line in notes:
+        print(line, file=sys.stderr)
+    correct = round(accuracy * count)
+    print(f"test accuracy {accuracy:.2%} ({correct:,} / {count:,}) on {dataset.name}")
+    return EXIT_OK
+
+
+__all__ = ["add_parsers", "run_eval", "run_train"]

@@ -1,0 +1,697 @@
+"""The training loop of `netspec train`, and the evaluation of `netspec eval`.
+
+One step, for a batch of B samples (B/N in each of N processes):
+
+    x, y   = the batch, gathered on the device from uint8 tensors (netspec.data.device)
+    logp   = model(x, log_probs=True)        # log_softmax in place of a final softmax
+    loss   = Σ NLL(logp, y) / B              # with label smoothing: (1−ε)·NLL + ε·mean(−logp)
+    loss.backward(); optimizer.step()        # the lr set from the schedule first
+
+Cross-entropy on logits is NLL on their log_softmax, so one path serves both kinds of spec, and a
+spec that ends in softmax never has cross-entropy computed on top of its probabilities.
+
+Reproducibility: the model is drawn after `torch.manual_seed(seed)`; each epoch re-seeds the global
+generator (dropout) and draws its order and augmentations from a generator seeded by
+(seed, epoch); the schedule is a function of the step. A run resumed after its last complete
+epoch therefore continues exactly as the uninterrupted run would have (on the same device).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+import torch
+from torch import nn
+
+from netspec import memory
+from netspec.checker import CheckResult
+from netspec.data import DataError, DataSet, Split
+from netspec.data import load as load_data
+from netspec.data.device import DeviceSplit, epoch_generator
+from netspec.layers.base import fmt_shape
+from netspec.loading import UsageError
+from netspec.progress import Bar, is_terminal
+from netspec.train_settings import TrainSettings
+from netspec.training import checkpoint as ckpt
+from netspec.training import distributed, outputs
+from netspec.training.model import compiled_model_class
+from netspec.training.optim import build_optimizer, learning_rate, set_lr
+from netspec.units import fmt_bytes
+
+PRECISION_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
+# Devices where images go channels-last (N, H, W, C in memory): cuDNN's and oneDNN's faster layout
+# for convolutions (a LeNet-5 step was 1.2–1.5x faster on CPU with it in a micro-benchmark here).
+CHANNELS_LAST = ("cuda", "cpu")
+
+
+class TrainingStopped(Exception):
+    """The run cannot go on (a NaN loss, out of memory); the message says why and what to do."""
+
+
+@dataclass
+class RunOptions:
+    device: str | None = None  # auto: CUDA, then MPS, then CPU
+    compile: bool = False  # torch.compile the model
+    quiet: bool = False
+    runs: Path = Path("runs")
+    resume: Path | None = None
+    spec_path: str = ""
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+
+
+@dataclass
+class RunResult:
+    run_dir: Path | None
+    rows: list[dict]
+    weights: Path | None
+
+    @property
+    def test_acc(self) -> float | None:
+        return self.rows[-1].get("test_acc") if self.rows else None
+
+
+# --- devices and precision ---------------------------------------------------------------------
+
+
+def pick_device(flag: str | None, world: distributed.World) -> torch.device:
+    flag = (flag or "auto").lower()
+    if flag == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda", world.local_rank % torch.cuda.device_count())
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available() and not world.active:
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        device = torch.device(flag)
+    except RuntimeError:
+        raise UsageError(f"--device {flag}: expected cuda, cuda:N, mps or cpu") from None
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise UsageError(f"--device {flag}: this PyTorch ({torch.__version__}) sees no CUDA device")
+        if device.index is None:
+            device = torch.device("cuda", world.local_rank % torch.cuda.device_count())
+    elif device.type == "mps":
+        mps = getattr(torch.backends, "mps", None)
+        if mps is None or not mps.is_available():
+            raise UsageError(f"--device {flag}: MPS is not available here")
+    elif device.type != "cpu":
+        raise UsageError(f"--device {flag}: expected cuda, cuda:N, mps or cpu")
+    return device
+
+
+def resolve_precision(precision: str, device: torch.device) -> str:
+    if precision == "auto":
+        return "bf16" if device.type == "cuda" and torch.cuda.is_bf16_supported() else "fp32"
+    if precision == "fp16" and device.type != "cuda":
+        raise UsageError(f"--precision fp16 needs CUDA (the device is {device.type}); use bf16 or fp32")
+    if precision == "bf16" and device.type == "mps":
+        raise UsageError("--precision bf16 is not supported on MPS here; use fp32")
+    return precision
+
+
+def autocast(device: torch.device, precision: str):
+    if precision in PRECISION_DTYPES:
+        return torch.autocast(device_type=device.type, dtype=PRECISION_DTYPES[precision])
+    return contextlib.nullcontext()
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    dataset: DataSet
+    train: DeviceSplit
+    val: DeviceSplit | None
+    test: DeviceSplit | None
+    mean: list[float] | None
+    std: list[float] | None
+
+
+def sample_shape_after(dataset: DataSet, resize: tuple[int, int] | None) -> tuple[int, ...]:
+    shape = dataset.sample_shape
+    if resize is not None and len(shape) == 3:
+        return (shape[0], *resize)
+    return shape
+
+
+def check_data_fits(result: CheckResult, dataset: DataSet, settings: TrainSettings) -> None:
+    """A clear error when the data's samples or classes do not fit the spec, naming the fix."""
+    want = tuple(result.input_shape)
+    have = sample_shape_after(dataset, settings.resize)
+    name = result.name
+    where = f"the data `{dataset.name}` ({dataset.where})"
+    if len(want) == 1:
+        if math.prod(have) != want[0]:
+            raise DataError(
+                f"{where} has samples of {fmt_shape(have)} = {math.prod(have):,} values, but {name}'s input is "
+                f"{want[0]:,} values: change `input` to {fmt_shape(have)} (or {math.prod(have)}), or use other data"
+            )
+    elif len(have) != 3 or have[0] != want[0]:
+        got = f"{have[0]} channel(s)" if len(have) == 3 else f"vectors of {fmt_shape(have)}"
+        raise DataError(
+            f"{where} has {got} ({fmt_shape(have)}), but {name}'s input is {fmt_shape(want)}: "
+            f"the channels must match; change `input` to {fmt_shape(have)} or use other data"
+        )
+    elif have[1:] != want[1:]:
+        size = str(want[1]) if want[1] == want[2] else f"{want[1]}x{want[2]}"
+        raise DataError(
+            f"{where} has images of {fmt_shape(have)}, but {name}'s input is {fmt_shape(want)}: "
+            f"add `resize {size}` to the train block (or pass --resize {size}), or change `input` to {fmt_shape(have)}"
+        )
+    outputs_count = result.output_shape[0] if result.output_shape and len(result.output_shape) == 1 else None
+    if outputs_count is None:
+        raise DataError(f"{name} ends with a {fmt_shape(result.output_shape)} output; a classifier ends with a vector")
+    if dataset.classes > outputs_count:
+        raise DataError(
+            f"{where} has {dataset.classes} classes (labels 0 to {dataset.classes - 1}), but {name} ends with "
+            f"{outputs_count} outputs: make the last layer `fc {dataset.classes}`"
+        )
+
+
+def split_validation(train: Split, val: float, seed: int) -> tuple[Split, Split | None]:
+    if not val:
+        return train, None
+    count = int(round(val * len(train))) if val < 1 else int(val)
+    if not 0 < count < len(train):
+        raise DataError(f"val {val:g} holds out {count} of {len(train)} training samples; it must leave some of each")
+    order = np.random.default_rng(seed).permutation(len(train))
+    return train.take(np.sort(order[count:])), train.take(np.sort(order[:count]))
+
+
+def prepare_data(
+    result: CheckResult,
+    settings: TrainSettings,
+    device: torch.device,
+    quiet: bool,
+    named: str | None = None,
+    normalization: dict | None = None,
+) -> Prepared:
+    channels = result.input_shape[0] if len(result.input_shape) == 3 else 1
+    dataset = load_data(settings.data, channels=channels, size=settings.resize, quiet=quiet, named=named)
+    check_data_fits(result, dataset, settings)
+    train, val = split_validation(dataset.train, settings.val, settings.seed)
+    resize = settings.resize if len(dataset.sample_shape) == 3 else None
+
+    def on_device(split: Split | None) -> DeviceSplit | None:
+        if split is None:
+            return None
+        if len(result.input_shape) == 1 and split.x.ndim != 2:
+            split = Split(split.x.reshape(len(split.x), -1), split.y)
+        return DeviceSplit(split, device, resize if split.x.ndim == 4 else None)
+
+    splits = [on_device(s) for s in (train, val, dataset.test)]
+    mean = std = None
+    if normalization is not None:
+        mean, std = normalization.get("mean"), normalization.get("std")
+    elif settings.normalize:
+        mean, std = splits[0].statistics()
+    for split in splits:
+        if split is not None:
+            split.set_normalization(mean, std)
+    return Prepared(dataset, splits[0], splits[1], splits[2], mean, std)
+
+
+# --- loss, steps, evaluation ----------------------------------------------------------------------
+
+
+def nll_sum(log_probs: torch.Tensor, target: torch.Tensor, smoothing: float = 0.0) -> torch.Tensor:
+    """Σ over the batch of −log p(target), mixed with the mean over classes for label smoothing
+    (Szegedy et al. 2016): (1−ε)·NLL + ε·mean_k(−log p_k), the same as F.cross_entropy's."""
+    log_probs = log_probs.float()
+    picked = -log_probs.gather(1, target[:, None]).squeeze(1)
+    if smoothing:
+        picked = (1 - smoothing) * picked - smoothing * log_probs.mean(dim=1)
+    return picked.sum()
+
+
+def forward_loss(
+    net: nn.Module, x: torch.Tensor, y: torch.Tensor, smoothing: float, device: torch.device, precision: str
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(Σ loss over the batch, log-probabilities): the compiled module's log-probability path, then NLL."""
+    with autocast(device, precision):
+        log_probs = net(x, log_probs=True)
+    return nll_sum(log_probs, y, smoothing), log_probs
+
+
+@torch.no_grad()
+def evaluate(
+    model: nn.Module,
+    split: DeviceSplit,
+    batch: int,
+    device: torch.device,
+    precision: str,
+    world: distributed.World | None = None,
+) -> float:
+    """Accuracy of `model` on `split` (each process counts its slices; the counts are summed)."""
+    world = world or distributed.World()
+    was_training = model.training
+    model.eval()
+    counts = torch.zeros(2, dtype=torch.int64, device=device)
+    for x, y, _ in split.batches(batch, None, rank=world.rank, world=world.size):
+        if x.dim() == 4 and device.type in CHANNELS_LAST:
+            x = x.contiguous(memory_format=torch.channels_last)
+        with autocast(device, precision):
+            output = model(x)
+        counts[0] += (output.argmax(dim=1) == y).sum()
+        counts[1] += len(y)
+    distributed.all_sum(world, counts)
+    model.train(was_training)
+    correct, total = counts.tolist()
+    return correct / total if total else float("nan")
+
+
+def is_out_of_memory(error: BaseException) -> bool:
+    kinds = tuple(k for k in (getattr(torch, "OutOfMemoryError", None), torch.cuda.OutOfMemoryError) if k)
+    return isinstance(error, kinds) or (isinstance(error, RuntimeError) and "out of memory" in str(error).lower())
+
+
+def out_of_memory_message(
+    result: CheckResult, batch: int, precision: str, optimizer: str, device_memory: int | None
+) -> str:
+    """What to do after a CUDA out-of-memory error: the checker's estimate and the largest batch that fits."""
+    dtype = precision if precision in memory.DTYPE_BYTES else "fp32"
+    estimate = memory.estimate(result, batch=batch, dtype=dtype, optimizer=optimizer, device="cuda")
+    lines = [
+        f"CUDA ran out of memory training {result.name} at batch {batch:,} (per process).",
+        f"netspec check estimates {fmt_bytes(estimate.total)} for one step ({dtype}, {optimizer}): "
+        f"weights {fmt_bytes(estimate.weights)}, gradients {fmt_bytes(estimate.gradients)}, "
+        f"optimizer state {fmt_bytes(estimate.optimizer_state)}, saved activations {fmt_bytes(estimate.activations)}, "
+        f"input {fmt_bytes(estimate.input)}, workspace {fmt_bytes(estimate.workspace)}.",
+    ]
+    if device_memory:
+        fits = estimate.max_batch(device_memory)
+        if fits >= 1:
+            lines.append(
+                f"The GPU has {fmt_bytes(device_memory)}; by that estimate the largest batch that fits is {fits:,}: "
+                f"try --batch {fits:,} (or a little less: the allocator and cuDNN need room too)."
+            )
+        else:
+            lines.append(
+                f"The GPU has {fmt_bytes(device_memory)}: not even one sample fits by that estimate; the weights, "
+                f"gradients and optimizer state alone need {fmt_bytes(estimate.fixed)}. Use a smaller network, "
+                "or `optimizer sgd` (it keeps no state)."
+            )
+    else:
+        lines.append("Try a smaller --batch.")
+    return "\n".join(lines)
+
+
+def nonfinite_message(value: float, epoch: int, step: int, lr: float) -> str:
+    return (
+        f"the loss became {value} at epoch {epoch} (step {step:,}, lr {lr:.3g}); training stopped. "
+        f"The learning rate is probably too high: try --lr {lr / 10:.3g}, or a lower lr= in the spec's "
+        "`optimizer` setting (the last complete epoch's checkpoint is kept)."
+    )
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def seed_everything(seed: int) -> None:
+    torch.manual_seed(seed % (2**63))
+    np.random.seed(seed % (2**32))
+
+
+def spec_sha256(result: CheckResult) -> str:
+    return hashlib.sha256(result.source.text.encode("utf-8")).hexdigest()
+
+
+def train(result: CheckResult, settings: TrainSettings, options: RunOptions, named: str | None = None) -> RunResult:
+    """Train a checked spec; returns the run folder and its metrics. Raises TrainingStopped,
+    DataError or UsageError with a message for the user."""
+    world = distributed.requested()
+    device = pick_device(options.device, world)
+    precision = resolve_precision(settings.precision, device)
+    distributed.start(world, device)
+    try:
+        return _Run(result, settings, options, world, device, precision, named).run()
+    finally:
+        distributed.stop(world)
+
+
+class _Run:
+    def __init__(self, result, settings, options, world, device, precision, named):
+        self.result: CheckResult = result
+        self.settings: TrainSettings = settings
+        self.options: RunOptions = options
+        self.world: distributed.World = world
+        self.device: torch.device = device
+        self.precision: str = precision
+        self.named = named
+        self.out = options.out
+        self.talk = world.main and not options.quiet
+        self.run_dir: Path | None = None
+
+    def say(self, text: str) -> None:
+        if self.talk:
+            print(text, file=self.out, flush=True)
+
+    # The parts of a run, in order.
+
+    def run(self) -> RunResult:
+        s = self.settings
+        if s.deterministic:
+            torch.use_deterministic_algorithms(True, warn_only=True)
+        if self.device.type == "cuda":
+            torch.cuda.set_device(self.device)
+            torch.backends.cudnn.benchmark = not s.deterministic
+            torch.set_float32_matmul_precision("high")
+            torch.cuda.reset_peak_memory_stats(self.device)
+        resumed = ckpt.load_checkpoint(self.options.resume) if self.options.resume else None
+        normalization = resumed.record.get("weights_metadata", {}).get("normalize") if resumed else None
+        data = prepare_data(self.result, s, self.device, self.options.quiet, self.named, normalization)
+        self.data = data
+        self.run_dir = self.options.resume or (
+            outputs.new_run_dir(self.options.runs, self.result.name) if self.world.main else None
+        )
+        model_path = self.run_dir / "model.py" if self.world.main else _private_model_path(self.result, self.world)
+        if self.world.main:
+            (self.run_dir / "spec.net").write_text(self.result.source.text, encoding="utf-8")
+        network_class = compiled_model_class(self.result, model_path)
+        seed_everything(s.seed)
+        model = network_class().to(self.device)
+        if self.device.type in CHANNELS_LAST and len(self.result.input_shape) == 3:
+            model = model.to(memory_format=torch.channels_last)
+        optimizer = build_optimizer(model.parameters(), s.optimizer, s.weight_decay, self.device)
+        scaler = _grad_scaler() if self.precision == "fp16" else None
+        rows: list[dict] = []
+        step, start_epoch = 0, 1
+        if resumed is not None:
+            model.load_state_dict(resumed.model_state())
+            ckpt.restore_optimizer(optimizer, resumed)
+            if scaler is not None and resumed.record.get("scaler"):
+                scaler.load_state_dict(resumed.record["scaler"])
+            rows = list(resumed.record.get("history", []))
+            step, start_epoch = int(resumed.record["step"]), resumed.epoch + 1
+        self.model, self.optimizer, self.scaler = model, optimizer, scaler
+        self.info = self.run_info(resumed)
+        self.write_run_json("running")
+        self.describe(start_epoch)
+        net = model
+        if self.world.active:
+            device_ids = [self.device.index] if self.device.type == "cuda" else None
+            net = nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
+        if self.options.compile:
+            net = torch.compile(net)
+        try:
+            for epoch in range(start_epoch, s.epochs + 1):
+                step = self.epoch(net, epoch, step, rows)
+        except TrainingStopped as stop:
+            self.write_run_json("stopped", reason=str(stop))
+            raise
+        except BaseException as error:
+            if is_out_of_memory(error):
+                message = out_of_memory_message(
+                    self.result,
+                    max(1, s.batch // self.world.size),
+                    self.precision,
+                    s.optimizer.name,
+                    torch.cuda.get_device_properties(self.device).total_memory if self.device.type == "cuda" else None,
+                )
+                self.write_run_json("stopped", reason="out of memory")
+                raise TrainingStopped(message) from None
+            if isinstance(error, KeyboardInterrupt):
+                self.write_run_json("interrupted")
+            raise
+        return self.finish(rows)
+
+    def describe(self, start_epoch: int) -> None:
+        s, d = self.settings, self.data
+        val = f", {len(d.val):,} val" if d.val is not None else ""
+        test = f", {len(d.test):,} test" if d.test is not None else ", no test split"
+        self.say(
+            f"{self.result.name}: {self.result.params:,} parameters | data {d.dataset.name} ({len(d.train):,} train{val}{test}) "
+            f"| {self.device} {self.precision}" + (f" x{self.world.size} processes" if self.world.active else "")
+        )
+        lr = f"lr {s.optimizer.lr:g}" + (f", {s.schedule.name} schedule" if s.schedule.name != "constant" else "")
+        self.say(f"{s.optimizer.name} {lr} | batch {s.batch} | {s.epochs} epochs | run folder {self.run_dir}")
+        if start_epoch > 1:
+            self.say(f"resuming after epoch {start_epoch - 1}")
+
+    def epoch(self, net: nn.Module, epoch: int, step: int, rows: list[dict]) -> int:
+        s, world, device = self.settings, self.world, self.device
+        train = self.data.train
+        steps_per_epoch = train.steps(s.batch, world.size)
+        seed_everything(s.seed * 1_000_003 + epoch * 7_919 + world.rank)  # dropout masks of this epoch
+        generator = epoch_generator(s.seed, epoch)
+        bar = Bar(
+            f"epoch {epoch}/{s.epochs}",
+            steps_per_epoch,
+            stream=self.out,
+            enabled=self.talk and is_terminal(self.out),
+        )
+        net.train()
+        totals = torch.zeros(3, dtype=torch.float64, device=device)  # loss sum, correct, samples
+        bad = torch.zeros((), dtype=torch.bool, device=device)
+        # A NaN check costs a sync: every step on CPU, every 100 on a GPU, at the epoch's end when
+        # distributed (all processes must stop together, so they decide on the summed flag).
+        check_every = 0 if world.active else (1 if device.type == "cpu" else 100)
+        started = time.perf_counter()
+        lr = s.optimizer.lr
+        for i, (x, y, global_size) in enumerate(train.batches(s.batch, generator, s.augment, world.rank, world.size)):
+            lr = learning_rate(s.optimizer.lr, s.schedule, step, steps_per_epoch, s.epochs)
+            set_lr(self.optimizer, lr)
+            if x.dim() == 4 and device.type in CHANNELS_LAST:
+                x = x.contiguous(memory_format=torch.channels_last)
+            loss_sum, log_probs = forward_loss(net, x, y, s.label_smoothing, device, self.precision)
+            loss = loss_sum * (world.size / global_size)  # DDP averages over processes: the global mean
+            self.optimizer.zero_grad(set_to_none=True)
+            if self.scaler is not None:
+                self.scaler.scale(loss).backward()
+                self.scaler.step(self.optimizer)
+                self.scaler.update()
+            else:
+                loss.backward()
+                self.optimizer.step()
+            step += 1
+            with torch.no_grad():
+                totals[0] += loss_sum.detach()
+                totals[1] += (log_probs.argmax(dim=1) == y).sum()
+                totals[2] += len(y)
+                bad |= ~torch.isfinite(loss_sum.detach())
+            if check_every and step % check_every == 0 and bool(bad):
+                bar.close()
+                raise TrainingStopped(nonfinite_message(float(totals[0]), epoch, step, lr))
+            if bar.due():
+                loss_mean, correct, seen = totals.tolist()
+                elapsed = time.perf_counter() - started
+                bar.update(
+                    i + 1,
+                    f"loss {loss_mean / max(seen, 1):.4f} acc {correct / max(seen, 1):.2%} "
+                    f"{seen * world.size / elapsed:,.0f} samples/s",
+                )
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        seconds = time.perf_counter() - started
+        distributed.all_sum(world, totals)
+        bad_any = distributed.all_sum(world, bad.to(torch.int32))
+        loss_total, correct, seen = totals.tolist()
+        if bool(bad_any) or not math.isfinite(loss_total):
+            bar.close()
+            raise TrainingStopped(nonfinite_message(loss_total / max(seen, 1), epoch, step, lr))
+        eval_batch = max(s.batch, 2 * s.batch // world.size)
+        row = {
+            "epoch": epoch,
+            "loss": loss_total / seen,
+            "train_acc": correct / seen,
+            "val_acc": evaluate(self.model, self.data.val, eval_batch, device, self.precision, world)
+            if self.data.val is not None
+            else None,
+            "test_acc": evaluate(self.model, self.data.test, eval_batch, device, self.precision, world)
+            if self.data.test is not None
+            else None,
+            "lr": lr,
+            "seconds": seconds,
+            "samples_per_s": seen / seconds if seconds > 0 else None,
+        }
+        rows.append(row)
+        bar.close(self.epoch_line(row) if self.talk else None)
+        if world.main:
+            self.save(epoch, step, rows)
+        return step
+
+    def epoch_line(self, row: dict) -> str:
+        width = len(str(self.settings.epochs))
+        parts = [
+            f"epoch {row['epoch']:>{width}}/{self.settings.epochs}",
+            f"loss {row['loss']:.4f}",
+            f"train {row['train_acc']:.2%}",
+        ]
+        if row["val_acc"] is not None:
+            parts.append(f"val {row['val_acc']:.2%}")
+        if row["test_acc"] is not None:
+            parts.append(f"test {row['test_acc']:.2%}")
+        parts += [f"lr {row['lr']:.3g}", f"{row['seconds']:.1f}s", f"{row['samples_per_s'] or 0:,.0f} samples/s"]
+        return "  ".join(parts)
+
+    # Files.
+
+    def weights_metadata(self) -> dict:
+        d = self.data
+        return {
+            "network": self.result.name,
+            "spec_sha256": spec_sha256(self.result),
+            "input_shape": list(self.result.input_shape),
+            "normalize": {"mean": d.mean, "std": d.std} if d.mean is not None else None,
+            "resize": list(self.settings.resize) if self.settings.resize else None,
+            "data": d.dataset.name,
+        }
+
+    def save(self, epoch: int, step: int, rows: list[dict]) -> None:
+        extra = {
+            "step": step,
+            "history": rows,
+            "scaler": self.scaler.state_dict() if self.scaler is not None else None,
+            "weights_metadata": self.weights_metadata(),
+        }
+        ckpt.save_checkpoint(self.run_dir, epoch, self.model, self.optimizer, extra)
+        outputs.write_metrics(self.run_dir / "metrics.csv", rows)
+        outputs.write_curves(self.run_dir / "curves.png", rows, f"{self.result.name} on {self.data.dataset.name}")
+
+    def run_info(self, resumed) -> dict:
+        d = self.data
+        return {
+            "network": self.result.name,
+            "spec": {"path": self.options.spec_path, "sha256": spec_sha256(self.result)},
+            "settings": self.settings.to_json(),
+            "data": {
+                "name": d.dataset.name,
+                "where": d.dataset.where,
+                "train": len(d.train),
+                "val": len(d.val) if d.val is not None else 0,
+                "test": len(d.test) if d.test is not None else 0,
+                "sample_shape": list(d.train.sample_shape),
+                "classes": d.dataset.classes,
+                "normalize": {"mean": d.mean, "std": d.std} if d.mean is not None else None,
+            },
+            "device": str(self.device),
+            "device_name": torch.cuda.get_device_name(self.device) if self.device.type == "cuda" else None,
+            "precision": self.precision,
+            "compile": self.options.compile,
+            "processes": self.world.size,
+            "parameters": self.result.params,
+            "versions": outputs.versions(),
+            "started": _now(),
+            "resumed_after_epoch": resumed.epoch if resumed is not None else None,
+        }
+
+    def write_run_json(self, status: str, **more) -> None:
+        if not self.world.main or self.run_dir is None:
+            return
+        self.info.update(status=status, updated=_now(), **more)
+        outputs.write_run_json(self.run_dir / "run.json", self.info)
+
+    def finish(self, rows: list[dict]) -> RunResult:
+        weights = None
+        if self.world.main:
+            weights = self.run_dir / "weights.safetensors"
+            ckpt.save_weights(weights, self.model, self.weights_metadata())
+            final = dict(rows[-1]) if rows else {}
+            peak = self.peak_memory()
+            self.write_run_json("finished", final=final, **({"memory": peak} if peak else {}))
+            if rows and rows[-1].get("test_acc") is not None:
+                self.say(f"test accuracy {rows[-1]['test_acc']:.2%} after {rows[-1]['epoch']} epochs")
+            self.say(f"run folder: {self.run_dir}")
+        distributed.barrier(self.world)
+        return RunResult(self.run_dir, rows, weights)
+
+    def peak_memory(self) -> dict | None:
+        """On CUDA: torch's measured peak next to the checker's estimate for the same step."""
+        if self.device.type != "cuda":
+            return None
+        s = self.settings
+        measured = torch.cuda.max_memory_allocated(self.device)
+        dtype = self.precision if self.precision in memory.DTYPE_BYTES else "fp32"
+        batch = max(1, s.batch // self.world.size)
+        estimate = memory.estimate(self.result, batch=batch, dtype=dtype, optimizer=s.optimizer.name, device="cuda")
+        self.say(
+            f"peak GPU memory {fmt_bytes(measured)} (torch.cuda.max_memory_allocated) vs {fmt_bytes(estimate.total)} "
+            f"estimated by netspec check (batch {batch}, {dtype}, {s.optimizer.name}; the data set on the device "
+            f"adds {fmt_bytes(self.data_bytes())})"
+        )
+        return {"peak_allocated": measured, "estimated": estimate.total, "data_on_device": self.data_bytes()}
+
+    def data_bytes(self) -> int:
+        return sum(
+            split.x.numel() * split.x.element_size() + split.y.numel() * split.y.element_size()
+            for split in (self.data.train, self.data.val, self.data.test)
+            if split is not None
+        )
+
+
+def _grad_scaler():
+    """Loss scaling for fp16 (torch.amp.GradScaler; torch.cuda.amp's before torch 2.3)."""
+    amp = getattr(torch, "amp", None)
+    if amp is not None and hasattr(amp, "GradScaler"):
+        return amp.GradScaler("cuda")
+    return torch.cuda.amp.GradScaler()  # pragma: no cover - older torch
+
+
+def _private_model_path(result: CheckResult, world: distributed.World) -> Path:
+    import tempfile
+
+    folder = Path(tempfile.gettempdir()) / f"netspec-rank{world.rank}-{spec_sha256(result)[:12]}"
+    return folder / "model.py"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# --- evaluation -------------------------------------------------------------------------------------
+
+
+def evaluate_weights(
+    result: CheckResult,
+    settings: TrainSettings,
+    weights: Path,
+    device_flag: str | None,
+    batch: int | None,
+    named: str | None,
+    quiet: bool,
+) -> tuple[float, int, DataSet, list[str]]:
+    """Test accuracy of saved weights on the data's test split: (accuracy, test samples, data, notes)."""
+    notes = []
+    tensors, meta = ckpt.read_weights(weights)
+    if meta.get("spec_sha256") and meta["spec_sha256"] != spec_sha256(result):
+        notes.append("note: these weights were trained from a different version of this spec")
+    if meta.get("resize") and settings.resize is None:
+        settings = _replace(settings, resize=tuple(meta["resize"]))
+    device = pick_device(device_flag, distributed.World())
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="netspec-eval-") as folder:
+        network_class = compiled_model_class(result, Path(folder) / "model.py")
+        model = network_class()
+    try:
+        model.load_state_dict(tensors)
+    except RuntimeError as error:
+        first = str(error).splitlines()[0:3]
+        raise UsageError(f"{weights} does not fit {result.name}: {' '.join(first)}") from None
+    model.to(device)
+    normalization = meta.get("normalize") if "normalize" in meta else None
+    if "normalize" in meta and normalization is None:
+        settings = _replace(settings, normalize=False)
+    data = prepare_data(result, settings, device, quiet, named, normalization=normalization)
+    if data.test is None:
+        raise DataError(f"the data `{data.dataset.name}` ({data.dataset.where}) has no test split to evaluate on")
+    precision = resolve_precision(settings.precision, device)
+    accuracy = evaluate(model, data.test, batch or max(256, settings.batch), device, precision)
+    return accuracy, len(data.test), data.dataset, notes
+
+
+def _replace(settings: TrainSettings, **changes) -> TrainSettings:
+    from dataclasses import replace
+
+    return replace(settings, **changes)
