@@ -8,10 +8,16 @@ from pathlib import Path
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `path` through a temporary file in the same folder, renamed over
-    `path` once complete (`os.replace` is atomic on POSIX and Windows). On any failure the
-    temporary file is removed and `path` is left as it was. The new file gets the mode of the
-    one it replaces, or the usual mode for a new file (0o666 less the umask)."""
+    """Write `text` as UTF-8 to `path`, atomically (see `write_bytes_atomically`)."""
+    write_bytes_atomically(path, text.encode("utf-8"))
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file in the same folder, renamed over `path`
+    once complete (`os.replace` is atomic on POSIX and Windows): a reader sees the old file or the
+    whole new one, never a part. On any failure the temporary file is removed and `path` is left
+    as it was. The new file gets the mode of the one it replaces, or the usual mode for a new file
+    (0o666 less the umask)."""
     path = Path(path)
     folder = path.parent
     try:
@@ -23,7 +29,7 @@ def write_text_atomically(path: Path, text: str) -> None:
     handle = tempfile.NamedTemporaryFile("wb", dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False)
     try:
         with handle:
-            handle.write(text.encode("utf-8"))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(handle.name, mode)

@@ -26,7 +26,7 @@ import torch
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
-from netspec.training.model import write_atomic
+from netspec.files import write_bytes_atomically
 
 RECORD = "checkpoint.json"
 FOLDER = "checkpoints"
@@ -98,7 +98,7 @@ def save_checkpoint(
     tensors.update(optimizer_tensors)
     data = save_tensors(tensors, metadata={"format": FORMAT, "epoch": str(epoch)})
     name = f"epoch-{epoch:04d}.safetensors"
-    write_atomic(folder / name, data)
+    write_bytes_atomically(folder / name, data)
     record = {
         "format": FORMAT,
         "epoch": epoch,
@@ -107,7 +107,7 @@ def save_checkpoint(
         "optimizer": optimizer_rest,
         **extra,
     }
-    write_atomic(run_dir / RECORD, json.dumps(record, indent=1).encode("utf-8"))
+    write_bytes_atomically(run_dir / RECORD, json.dumps(record, indent=1).encode("utf-8"))
     for old in folder.glob("epoch-*.safetensors"):
         if old.name != name:
             old.unlink(missing_ok=True)
@@ -138,7 +138,7 @@ def restore_optimizer(optimizer: torch.optim.Optimizer, checkpoint: Checkpoint) 
 def save_weights(path: Path, model: torch.nn.Module, metadata: dict) -> None:
     tensors = {k: _cpu(v) for k, v in model.state_dict().items()}
     meta = {"format": WEIGHTS_FORMAT, **{k: json.dumps(v) for k, v in metadata.items()}}
-    write_atomic(path, save_tensors(tensors, metadata=meta))
+    write_bytes_atomically(path, save_tensors(tensors, metadata=meta))
 
 
 def read_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict]:

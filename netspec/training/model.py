@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -17,20 +16,8 @@ from types import ModuleType
 from torch import nn
 
 from netspec.checker import CheckResult
-from netspec.codegen import generate
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so that a reader sees the old file or the whole new one, never a part."""
-    part = path.with_name(f".{path.name}.{os.getpid()}.part")
-    try:
-        with part.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)
+from netspec.codegen import class_name, generate
+from netspec.files import write_text_atomically
 
 
 def import_file(path: Path) -> ModuleType:
@@ -50,29 +37,13 @@ def import_file(path: Path) -> ModuleType:
     return module
 
 
-def model_class(module: ModuleType) -> type[nn.Module]:
-    """The network class of a generated file: the nn.Module defined there with `log_probabilities`
-    (helper classes have none)."""
-    found = [
-        value
-        for value in vars(module).values()
-        if isinstance(value, type)
-        and issubclass(value, nn.Module)
-        and value.__module__ == module.__name__
-        and hasattr(value, "log_probabilities")
-    ]
-    if len(found) != 1:
-        raise RuntimeError(f"{module.__file__} defines {len(found)} network classes; expected one")
-    return found[0]
-
-
 def compiled_model_class(result: CheckResult, path: Path) -> type[nn.Module]:
     """Generate the spec's module into `path` (model.py) and return its network class."""
     source = generate(result)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.is_file() or path.read_text(encoding="utf-8") != source:
-        write_atomic(path, source.encode("utf-8"))
-    return model_class(import_file(path))
+        write_text_atomically(path, source)
+    return getattr(import_file(path), class_name(result))
 
 
 def ends_in_softmax(result: CheckResult) -> bool:

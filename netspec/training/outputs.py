@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from netspec import __version__
-from netspec.training.model import write_atomic
+from netspec.files import write_bytes_atomically
 
 COLUMNS = ("epoch", "loss", "train_acc", "val_acc", "test_acc", "lr", "seconds", "samples_per_s")
 
@@ -48,7 +48,7 @@ def write_metrics(path: Path, rows: list[dict]) -> None:
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _csv_value(row.get(k)) for k in COLUMNS})
-    write_atomic(path, buffer.getvalue().encode("utf-8"))
+    write_bytes_atomically(path, buffer.getvalue().encode("utf-8"))
 
 
 def _csv_value(value) -> str:
@@ -89,7 +89,7 @@ def write_curves(path: Path, rows: list[dict], title: str) -> bool:
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
-    write_atomic(path, buffer.getvalue())
+    write_bytes_atomically(path, buffer.getvalue())
     return True
 
 
@@ -117,7 +117,7 @@ def versions() -> dict:
 
 
 def write_run_json(path: Path, info: dict) -> None:
-    write_atomic(path, (json.dumps(info, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_bytes_atomically(path, (json.dumps(info, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def read_run_json(path: Path) -> dict:
