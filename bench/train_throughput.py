@@ -30,7 +30,6 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -66,7 +65,7 @@ def load(name: str):
         source, _ = load_spec(name)
         result = check_text(source.text, source.name)
     settings = parse_train(result.network.train, Diagnostics())
-    return result, replace(settings, epochs=1, data="digits-offline")
+    return result, settings.replace(epochs=1, data="digits-offline")
 
 
 def netspec_epoch(result, settings, runs: Path) -> float:

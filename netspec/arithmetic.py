@@ -7,8 +7,9 @@ on each side (or `p_begin`/`p_end`), dilation `d`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from netspec.record import Record
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -75,16 +76,18 @@ def exact_paddings(n: int, k: int, s: int, d: int = 1, limit: int | None = None)
     return [p for p in range(limit + 1) if n + 2 * p >= k_eff and (n + 2 * p - k_eff) % s == 0]
 
 
-@dataclass(frozen=True, slots=True)
-class ReceptiveField:
+class ReceptiveField(Record):
     """Receptive field size and jump (effective stride, in input pixels) of one feature, per axis.
 
     Recurrence (Araujo et al., "Computing Receptive Fields of Convolutional Neural Networks",
     Distill 2019): `r_out = r_in + (k_eff − 1)·j_in`, `j_out = j_in·s`.
     """
 
-    size: int
-    jump: int
+    __slots__ = ("size", "jump")
+
+    def __init__(self, size: int, jump: int):
+        self.size = size
+        self.jump = jump
 
     def through(self, k_eff: int, s: int) -> ReceptiveField:
         return ReceptiveField(self.size + (k_eff - 1) * self.jump, self.jump * s)

@@ -8,7 +8,6 @@ input) and warnings where it can but probably should not (a size that is not a w
 from __future__ import annotations
 
 import gc
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from netspec.elaborate import LayerInstance, Network, elaborate
 from netspec.layers import INPUT, OUTPUT, Shape, Where
 from netspec.layers.base import fmt_shape
 from netspec.naming import layer_names
+from netspec.record import Record
 from netspec.source import SourceFile
 
 if TYPE_CHECKING:
@@ -27,31 +27,65 @@ if TYPE_CHECKING:
 INPUT_STORAGE = ("input",)
 
 
-@dataclass(frozen=True)
-class SavedTensor:
+class SavedTensor(Record):
     """A tensor kept for backward, with its storage resolved across layers."""
 
-    storage: tuple
-    per_sample: int
-    itemsize: int | str | None
-    fixed: int = 0
+    __slots__ = ("storage", "per_sample", "itemsize", "fixed")
+
+    def __init__(self, storage: tuple, per_sample: int, itemsize: int | str | None, fixed: int = 0):
+        self.storage = storage
+        self.per_sample = per_sample
+        self.itemsize = itemsize
+        self.fixed = fixed
 
 
-@dataclass
-class LayerReport:
-    index: int  # 1-based position among executed layers
-    instance: LayerInstance
-    name: str
-    input: Shape
-    output: Shape
-    params: int
-    buffers: int
-    macs: int
-    rf: tuple[int, int] | None
-    jump: tuple[int, int] | None
-    saved: list[SavedTensor]
-    storage: tuple  # the storage the output lives in
-    explain: list[str]
+class LayerReport(Record):
+    __slots__ = (
+        "index",
+        "instance",
+        "name",
+        "input",
+        "output",
+        "params",
+        "buffers",
+        "macs",
+        "rf",
+        "jump",
+        "saved",
+        "storage",
+        "explain",
+    )
+    __hash__ = None  # mutable
+
+    def __init__(
+        self,
+        index: int,
+        instance: LayerInstance,
+        name: str,
+        input: Shape,
+        output: Shape,
+        params: int,
+        buffers: int,
+        macs: int,
+        rf: tuple[int, int] | None,
+        jump: tuple[int, int] | None,
+        saved: list[SavedTensor],
+        storage: tuple,
+        explain: list[str],
+    ):
+        self.index = index  # 1-based position among executed layers
+        self.instance = instance
+        self.name = name
+        self.input = input
+        self.output = output
+        self.params = params
+        self.buffers = buffers
+        self.macs = macs
+        self.rf = rf
+        self.jump = jump
+        self.saved = saved
+        self.storage = storage  # the storage the output lives in
+        self.explain = explain
 
     @property
     def kind(self) -> str:
@@ -62,14 +96,25 @@ class LayerReport:
         return self.instance.line
 
 
-@dataclass
-class CheckResult:
-    source: SourceFile
-    network: Network | None
-    layers: list[LayerReport] = field(default_factory=list)
-    diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    complete: bool = False  # every layer was inferred
-    train_settings: TrainSettings | None = None  # the `train { }` block, when it is valid
+class CheckResult(Record):
+    __slots__ = ("source", "network", "layers", "diagnostics", "complete", "train_settings")
+    __hash__ = None  # mutable
+
+    def __init__(
+        self,
+        source: SourceFile,
+        network: Network | None,
+        layers: list[LayerReport] | None = None,
+        diagnostics: Diagnostics | None = None,
+        complete: bool = False,
+        train_settings: TrainSettings | None = None,
+    ):
+        self.source = source
+        self.network = network
+        self.layers = [] if layers is None else layers
+        self.diagnostics = Diagnostics() if diagnostics is None else diagnostics
+        self.complete = complete  # every layer was inferred
+        self.train_settings = train_settings  # the `train { }` block, when it is valid
 
     @property
     def ok(self) -> bool:

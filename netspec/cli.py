@@ -14,7 +14,6 @@ Exit codes: 0 checked (warnings allowed), 1 the spec has errors (or warnings wit
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from netspec import __version__
@@ -126,7 +125,7 @@ def train_default(result, key: str) -> str | None:
 
 def run_check(args) -> int:
     from netspec.checker import check_source
-    from netspec.memory import OPTIMIZER_SLOTS, estimate
+    from netspec.memory import OPTIMIZER_SLOTS, estimate, optimizer_slots
     from netspec.report import json_report, text_report
 
     if args.kinds:
@@ -140,10 +139,15 @@ def run_check(args) -> int:
     memory = None
     if result.ok:
         batch = args.batch or _int_or(train_default(result, "batch"), 1)
-        optimizer = args.optimizer or train_default(result, "optimizer")
+        block = result.train_settings.optimizer if result.train_settings is not None else None
+        optimizer = args.optimizer or (block.name if block is not None else "adam")
         optimizer = optimizer if optimizer in OPTIMIZER_SLOTS else "adam"
-        memory = estimate(result, batch=batch, dtype=args.dtype, optimizer=optimizer, device=args.device)
+        same = block is not None and block.name == optimizer  # its options apply
+        slots = optimizer_slots(optimizer, block.amsgrad, block.momentum) if same else optimizer_slots(optimizer)
+        memory = estimate(result, batch=batch, dtype=args.dtype, optimizer=optimizer, device=args.device, slots=slots)
     if args.json:
+        import json  # only --json needs it: ~2 ms at every start otherwise
+
         print(json.dumps(json_report(result, memory, args.memory), indent=2, ensure_ascii=False))
     else:
         print(text_report(result, memory, args.memory, explain=args.explain))

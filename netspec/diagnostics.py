@@ -10,8 +10,7 @@ The rendering follows the compiler convention (mypy, gcc, rustc)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from netspec.record import Record
 from netspec.source import SourceFile, Span
 
 ERROR = "error"
@@ -19,13 +18,15 @@ WARNING = "warning"
 NOTE = "note"
 
 
-@dataclass(frozen=True)
-class Diagnostic:
-    severity: str
-    code: str
-    message: str
-    span: Span | None
-    hint: str | None = None
+class Diagnostic(Record):
+    __slots__ = ("severity", "code", "message", "span", "hint")
+
+    def __init__(self, severity: str, code: str, message: str, span: Span | None, hint: str | None = None):
+        self.severity = severity
+        self.code = code
+        self.message = message
+        self.span = span
+        self.hint = hint
 
     def to_json(self) -> dict:
         return {
@@ -40,11 +41,14 @@ class Diagnostic:
         }
 
 
-@dataclass
-class Diagnostics:
+class Diagnostics(Record):
     """An ordered collection of diagnostics for one source file."""
 
-    items: list[Diagnostic] = field(default_factory=list)
+    __slots__ = ("items",)
+    __hash__ = None  # mutable
+
+    def __init__(self, items: list[Diagnostic] | None = None):
+        self.items = [] if items is None else items
 
     def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
         self.items.append(Diagnostic(ERROR, code, message, span, hint))

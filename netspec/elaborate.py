@@ -7,13 +7,13 @@ kind. It does not look at shapes: that is `netspec.checker`'s job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from netspec import layers
 from netspec.diagnostics import Diagnostics
 from netspec.layers.args import REQUIRED, Arg, bind, did_you_mean, whole
 from netspec.layers.base import LayerKind, Shape, Where
+from netspec.record import Record
 from netspec.source import Span
 from netspec.syntax import Statement, Value
 
@@ -22,39 +22,69 @@ MAX_LAYERS = 1_000_000
 MAX_REPEAT = 100_000
 
 
-@dataclass(frozen=True)
-class LayerInstance:
+class LayerInstance(Record):
     """One layer as it runs: its kind, standardized arguments and the statement it came from."""
 
-    kind: LayerKind
-    values: dict[str, Any]
-    label: str | None
-    statement: Statement
-    arg_spans: dict[str, Span]
+    __slots__ = ("kind", "values", "label", "statement", "arg_spans")
+
+    def __init__(
+        self,
+        kind: LayerKind,
+        values: dict[str, Any],
+        label: str | None,
+        statement: Statement,
+        arg_spans: dict[str, Span],
+    ):
+        self.kind = kind
+        self.values = values
+        self.label = label
+        self.statement = statement
+        self.arg_spans = arg_spans
 
     @property
     def line(self) -> int:
         return self.statement.span.line
 
 
-@dataclass
-class Network:
-    name: str | None = None
-    name_span: Span | None = None
-    input_shape: Shape | None = None
-    input_span: Span | None = None
-    layers: list[LayerInstance] = field(default_factory=list)
-    train: Statement | None = None
-    broken_at: int | None = None  # where in `layers` the first top-level statement with an error went
+class Network(Record):
+    __slots__ = ("name", "name_span", "input_shape", "input_span", "layers", "train", "broken_at")
+    __hash__ = None  # mutable
+
+    def __init__(
+        self,
+        name: str | None = None,
+        name_span: Span | None = None,
+        input_shape: Shape | None = None,
+        input_span: Span | None = None,
+        layers: list[LayerInstance] | None = None,
+        train: Statement | None = None,
+        broken_at: int | None = None,
+    ):
+        self.name = name
+        self.name_span = name_span
+        self.input_shape = input_shape
+        self.input_span = input_span
+        self.layers = [] if layers is None else layers
+        self.train = train
+        self.broken_at = broken_at  # where in `layers` the first top-level statement with an error went
 
 
-@dataclass(frozen=True)
-class BlockDefinition:
-    name: str
-    params: tuple[str, ...]
-    defaults: dict[str, Value]
-    body: tuple[Statement, ...]
-    statement: Statement
+class BlockDefinition(Record):
+    __slots__ = ("name", "params", "defaults", "body", "statement")
+
+    def __init__(
+        self,
+        name: str,
+        params: tuple[str, ...],
+        defaults: dict[str, Value],
+        body: tuple[Statement, ...],
+        statement: Statement,
+    ):
+        self.name = name
+        self.params = params
+        self.defaults = defaults
+        self.body = body
+        self.statement = statement
 
 
 class _Elaborator:
@@ -267,7 +297,7 @@ class _Elaborator:
             return
         body = self.expand(block.body, bound, (*stack, block.name), top=False)
         if statement.label:
-            body = [replace(i, label=f"{statement.label}.{i.label}" if i.label else statement.label) for i in body]
+            body = [i.replace(label=f"{statement.label}.{i.label}" if i.label else statement.label) for i in body]
         self.append(out, body, 1, statement)
 
     def layer(self, statement: Statement, env: dict[str, Value]) -> LayerInstance | None:
@@ -309,10 +339,10 @@ def _substitute(statement: Statement, env: dict[str, Value]) -> Statement:
         return statement
     args = tuple(env.get(v.text, v) if v.kind == "word" else v for v in statement.args)
     options = tuple(
-        replace(o, value=env[o.value.text]) if o.value.kind == "word" and o.value.text in env else o
+        o.replace(value=env[o.value.text]) if o.value.kind == "word" and o.value.text in env else o
         for o in statement.options
     )
-    return replace(statement, args=args, options=options)
+    return statement.replace(args=args, options=options)
 
 
 def _arg_spans(statement: Statement, args: tuple[Arg, ...]) -> dict[str, Span]:

@@ -15,22 +15,23 @@ whole train block is validated in one place.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from netspec.diagnostics import Diagnostics
 from netspec.elaborate import Network
 from netspec.layers.args import Arg, ArgError, bind, choice, real
 from netspec.pycode import Code, call
+from netspec.record import Record
 from netspec.syntax import Value
 
 SCHEMES = ("default", "he", "xavier", "normal")
 DEFAULT_STD = 0.01
 
 
-@dataclass(frozen=True)
-class Init:
-    scheme: str = "default"
-    std: float | None = None  # for `normal`
+class Init(Record):
+    __slots__ = ("scheme", "std")
+
+    def __init__(self, scheme: str = "default", std: float | None = None):
+        self.scheme = scheme
+        self.std = std  # for `normal`
 
     def weight_code(self) -> str | None:
         """The statement that draws `module.weight` in the generated file; None for `default`."""

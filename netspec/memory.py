@@ -4,7 +4,7 @@
 
 - weights: parameters × dtype size; gradients: trainable parameters × dtype size.
 - optimizer state: trainable parameters × dtype size × slots (SGD 0, momentum/Nesterov/Adagrad/
-  RMSprop 1, Adam/AdamW 2).
+  RMSprop 1, Adam/AdamW 2; amsgrad and RMSprop's momentum one more each: `optimizer_slots`).
 - saved activations: every tensor autograd keeps for backward (see each layer kind's `saved`),
   each storage counted once, × batch; the input batch is listed on its own.
 - workspace: while backward runs, the gradients of one layer's input and output exist together:
@@ -16,11 +16,11 @@ batch that fits a memory limit is `⌊(limit − fixed) / per_sample⌋`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from math import prod
 
 from netspec.checker import INPUT_STORAGE, CheckResult
 from netspec.layers.base import DROPOUT_MASK
+from netspec.record import Record
 
 DTYPE_BYTES = {"fp32": 4, "float32": 4, "fp16": 2, "float16": 2, "bf16": 2, "bfloat16": 2, "fp64": 8, "float64": 8}
 OPTIMIZER_SLOTS = {
@@ -36,19 +36,58 @@ OPTIMIZER_SLOTS = {
 DEVICES = ("cuda", "cpu")
 
 
-@dataclass(frozen=True)
-class MemoryEstimate:
-    batch: int
-    dtype: str
-    optimizer: str
-    device: str
-    weights: int
-    gradients: int
-    optimizer_state: int
-    activations: int
-    input: int
-    workspace: int
-    saved: int  # every storage autograd keeps, the input batch included when a layer keeps it
+def optimizer_slots(name: str, amsgrad: bool = False, momentum: float | None = None) -> int:
+    """Tensors of a parameter's size that torch's optimizer keeps: OPTIMIZER_SLOTS[name], plus the
+    running maximum of Adam's second moment with `amsgrad`, plus RMSprop's momentum buffer when
+    `momentum` > 0; SGD with `momentum` 0 keeps no buffer. `momentum=None`: the optimizer's default."""
+    slots = OPTIMIZER_SLOTS[name]
+    if name in ("momentum", "nesterov") and momentum == 0:
+        return 0
+    if (name in ("adam", "adamw") and amsgrad) or (name == "rmsprop" and momentum):
+        return slots + 1
+    return slots
+
+
+class MemoryEstimate(Record):
+    __slots__ = (
+        "batch",
+        "dtype",
+        "optimizer",
+        "device",
+        "weights",
+        "gradients",
+        "optimizer_state",
+        "activations",
+        "input",
+        "workspace",
+        "saved",
+    )
+
+    def __init__(
+        self,
+        batch: int,
+        dtype: str,
+        optimizer: str,
+        device: str,
+        weights: int,
+        gradients: int,
+        optimizer_state: int,
+        activations: int,
+        input: int,
+        workspace: int,
+        saved: int,
+    ):
+        self.batch = batch
+        self.dtype = dtype
+        self.optimizer = optimizer
+        self.device = device
+        self.weights = weights
+        self.gradients = gradients
+        self.optimizer_state = optimizer_state
+        self.activations = activations
+        self.input = input
+        self.workspace = workspace
+        self.saved = saved  # every storage autograd keeps, the input batch included when a layer keeps it
 
     @property
     def fixed(self) -> int:
@@ -94,12 +133,18 @@ class MemoryEstimate:
 
 
 def estimate(
-    result: CheckResult, batch: int = 1, dtype: str = "fp32", optimizer: str = "adam", device: str = "cuda"
+    result: CheckResult,
+    batch: int = 1,
+    dtype: str = "fp32",
+    optimizer: str = "adam",
+    device: str = "cuda",
+    slots: int | None = None,
 ) -> MemoryEstimate:
-    """The memory of one training step of a checked network (see the module docstring)."""
+    """The memory of one training step of a checked network (see the module docstring); `slots`
+    overrides the optimizer's default state (`optimizer_slots` with its options)."""
     size = DTYPE_BYTES[dtype]
     params = result.params
-    slots = OPTIMIZER_SLOTS[optimizer]
+    slots = OPTIMIZER_SLOTS[optimizer] if slots is None else slots
     storages: dict[tuple, int] = {}
     for layer in result.layers:
         for tensor in layer.saved:

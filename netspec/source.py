@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from netspec.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(Record):
     """A 1-based line/column range in a source file; `end_column` is exclusive."""
 
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    __slots__ = ("line", "column", "end_line", "end_column")
+
+    def __init__(self, line: int, column: int, end_line: int, end_column: int):
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
 
     @classmethod
     def point(cls, line: int, column: int, width: int = 1) -> Span:
@@ -28,12 +30,16 @@ class Span:
         return Span(self.line, self.column, other.end_line, other.end_column)
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(Record):
     """The text of a spec together with the name it is reported under."""
 
-    name: str
-    text: str
+    __slots__ = ("name", "text", "_lines")
+    _fields = ("name", "text")  # `_lines` is a cache
+
+    def __init__(self, name: str, text: str):
+        self.name = name
+        self.text = text
+        self._lines: list[str] | None = None
 
     def line_text(self, line: int) -> str:
         lines = self.lines
@@ -43,8 +49,6 @@ class SourceFile:
 
     @property
     def lines(self) -> list[str]:
-        cached = self.__dict__.get("_lines")
-        if cached is None:
-            cached = self.text.splitlines()
-            object.__setattr__(self, "_lines", cached)
-        return cached
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines

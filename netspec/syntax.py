@@ -10,11 +10,11 @@ file are reported at once (at most one per line).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from netspec import _grammar_parser as lark_runtime
 from netspec.diagnostics import Diagnostics
+from netspec.record import Record
 from netspec.source import SourceFile, Span
 
 MAX_SYNTAX_ERRORS = 50
@@ -37,13 +37,15 @@ _TOKEN_NAMES = {
 STATEMENT_SHAPE = "a statement is `[label:] kind value... key=value...`, one per line"
 
 
-@dataclass(frozen=True, slots=True)
-class Value:
+class Value(Record):
     """A literal as written: `6`, `0.5`, `5x5`, `same`, `"text"`, `./data`."""
 
-    kind: str  # "number" | "dims" | "word" | "string" | "path"
-    text: str
-    span: Span
+    __slots__ = ("kind", "text", "span")
+
+    def __init__(self, kind: str, text: str, span: Span):
+        self.kind = kind  # "number" | "dims" | "word" | "string" | "path"
+        self.text = text
+        self.span = span
 
     @property
     def number(self) -> int | float | None:
@@ -79,27 +81,41 @@ class Value:
         return self.text
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(Record):
     """`key=value`."""
 
-    key: str
-    key_span: Span
-    value: Value
+    __slots__ = ("key", "key_span", "value")
+
+    def __init__(self, key: str, key_span: Span, value: Value):
+        self.key = key
+        self.key_span = key_span
+        self.value = value
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(Record):
     """One line of a spec, or a block with its body (`repeat 2 { ... }`)."""
 
-    label: str | None
-    label_span: Span | None
-    word: str
-    word_span: Span
-    args: tuple[Value, ...]
-    options: tuple[Option, ...]
-    body: tuple[Statement, ...] | None  # None for a plain statement
-    span: Span  # the first line of the statement, from label (or word) to its last argument
+    __slots__ = ("label", "label_span", "word", "word_span", "args", "options", "body", "span")
+
+    def __init__(
+        self,
+        label: str | None,
+        label_span: Span | None,
+        word: str,
+        word_span: Span,
+        args: tuple[Value, ...],
+        options: tuple[Option, ...],
+        body: tuple[Statement, ...] | None,
+        span: Span,
+    ):
+        self.label = label
+        self.label_span = label_span
+        self.word = word
+        self.word_span = word_span
+        self.args = args
+        self.options = options
+        self.body = body  # None for a plain statement
+        self.span = span  # the first line of the statement, from label (or word) to its last argument
 
     def option(self, key: str) -> Option | None:
         for option in self.options:

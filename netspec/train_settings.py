@@ -21,13 +21,13 @@ Pure Python, no torch. `init` is read by `netspec.initialization` (the compiler'
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from netspec.diagnostics import Diagnostics
 from netspec.elaborate import Network
 from netspec.initialization import Init, read_init
 from netspec.layers.args import REQUIRED, Arg, ArgError, bind, boolean, choice, did_you_mean, pair, real, text, whole
+from netspec.record import Record
 from netspec.syntax import Statement, Value
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")
@@ -35,62 +35,125 @@ SCHEDULES = ("constant", "step", "cosine", "onecycle")
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
 
-@dataclass(frozen=True)
-class OptimizerSettings:
-    name: str = "adam"
-    lr: float = 0.001
-    momentum: float = 0.0  # momentum / nesterov (0.9 unless given), rmsprop (0 unless given)
-    beta1: float = 0.9  # adam / adamw
-    beta2: float = 0.999
-    eps: float = 1e-8  # adam / adamw / rmsprop / adagrad (1e-10 for adagrad unless given)
-    alpha: float = 0.99  # rmsprop's smoothing constant
-    amsgrad: bool = False
+class OptimizerSettings(Record):
+    __slots__ = ("name", "lr", "momentum", "beta1", "beta2", "eps", "alpha", "amsgrad")
+
+    def __init__(
+        self,
+        name: str = "adam",
+        lr: float = 0.001,
+        momentum: float = 0.0,
+        beta1: float = 0.9,
+        beta2: float = 0.999,
+        eps: float = 1e-8,
+        alpha: float = 0.99,
+        amsgrad: bool = False,
+    ):
+        self.name = name
+        self.lr = lr
+        self.momentum = momentum  # momentum / nesterov (0.9 unless given), rmsprop (0 unless given)
+        self.beta1 = beta1  # adam / adamw
+        self.beta2 = beta2
+        self.eps = eps  # adam / adamw / rmsprop / adagrad (1e-10 for adagrad unless given)
+        self.alpha = alpha  # rmsprop's smoothing constant
+        self.amsgrad = amsgrad
 
 
-@dataclass(frozen=True)
-class ScheduleSettings:
-    name: str = "constant"
-    every: int = 0  # step: epochs between decays (0: a third of the epochs)
-    gamma: float = 0.1  # step: the factor at each decay
-    warmup: float = 0.0  # cosine: epochs of linear warm-up from 0
-    min_lr: float = 0.0  # cosine: the learning rate at the end
-    pct: float = 0.3  # onecycle: the fraction of steps spent rising
-    div: float = 25.0  # onecycle: starts at lr / div
-    final_div: float = 1e4  # onecycle: ends at lr / (div · final_div)
+class ScheduleSettings(Record):
+    __slots__ = ("name", "every", "gamma", "warmup", "min_lr", "pct", "div", "final_div")
+
+    def __init__(
+        self,
+        name: str = "constant",
+        every: int = 0,
+        gamma: float = 0.1,
+        warmup: float = 0.0,
+        min_lr: float = 0.0,
+        pct: float = 0.3,
+        div: float = 25.0,
+        final_div: float = 1e4,
+    ):
+        self.name = name
+        self.every = every  # step: epochs between decays (0: a third of the epochs)
+        self.gamma = gamma  # step: the factor at each decay
+        self.warmup = warmup  # cosine: epochs of linear warm-up from 0
+        self.min_lr = min_lr  # cosine: the learning rate at the end
+        self.pct = pct  # onecycle: the fraction of steps spent rising
+        self.div = div  # onecycle: starts at lr / div
+        self.final_div = final_div  # onecycle: ends at lr / (div · final_div)
 
 
-@dataclass(frozen=True)
-class AugmentSettings:
-    shift: int = 0  # random translation by up to this many pixels (zero fill), each axis
-    flip: bool = False  # random horizontal flip (images without a handedness: CIFAR, not digits)
+class AugmentSettings(Record):
+    __slots__ = ("shift", "flip")
+
+    def __init__(self, shift: int = 0, flip: bool = False):
+        self.shift = shift  # random translation by up to this many pixels (zero fill), each axis
+        self.flip = flip  # random horizontal flip (images without a handedness: CIFAR, not digits)
 
     @property
     def active(self) -> bool:
         return self.shift > 0 or self.flip
 
 
-@dataclass(frozen=True)
-class TrainSettings:
+class TrainSettings(Record):
     """The resolved settings of one run: the train block, then the command-line flags over it."""
 
-    data: str = "mnist"  # a bundled data set name, a folder or an .npz file
-    optimizer: OptimizerSettings = field(default_factory=OptimizerSettings)
-    epochs: int = 10
-    batch: int = 64  # the global batch: split across processes when distributed
-    init: Init = field(default_factory=Init)  # netspec.initialization: the compiled module applies it
-    weight_decay: float = 0.0
-    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
-    seed: int = 0
-    resize: tuple[int, int] | None = None  # (H, W) the images are resized to (bilinear), once
-    label_smoothing: float = 0.0
-    augment: AugmentSettings = field(default_factory=AugmentSettings)
-    val: float = 0.0  # held out of the training set: a fraction (< 1) or a count (≥ 1)
-    normalize: bool = True  # per-channel mean/std of the training images
-    precision: str = "auto"  # auto: bf16 autocast on CUDA where supported, else fp32
-    deterministic: bool = False  # torch.use_deterministic_algorithms, no cudnn.benchmark
+    __slots__ = (
+        "data",
+        "optimizer",
+        "epochs",
+        "batch",
+        "init",
+        "weight_decay",
+        "schedule",
+        "seed",
+        "resize",
+        "label_smoothing",
+        "augment",
+        "val",
+        "normalize",
+        "precision",
+        "deterministic",
+    )
+
+    def __init__(
+        self,
+        data: str = "mnist",
+        optimizer: OptimizerSettings | None = None,
+        epochs: int = 10,
+        batch: int = 64,
+        init: Init | None = None,
+        weight_decay: float = 0.0,
+        schedule: ScheduleSettings | None = None,
+        seed: int = 0,
+        resize: tuple[int, int] | None = None,
+        label_smoothing: float = 0.0,
+        augment: AugmentSettings | None = None,
+        val: float = 0.0,
+        normalize: bool = True,
+        precision: str = "auto",
+        deterministic: bool = False,
+    ):
+        self.data = data  # a bundled data set name, a folder or an .npz file
+        self.optimizer = OptimizerSettings() if optimizer is None else optimizer
+        self.epochs = epochs
+        self.batch = batch  # the global batch: split across processes when distributed
+        self.init = Init() if init is None else init  # netspec.initialization: the compiled module applies it
+        self.weight_decay = weight_decay
+        self.schedule = ScheduleSettings() if schedule is None else schedule
+        self.seed = seed
+        self.resize = resize  # (H, W) the images are resized to (bilinear), once
+        self.label_smoothing = label_smoothing
+        self.augment = AugmentSettings() if augment is None else augment
+        self.val = val  # held out of the training set: a fraction (< 1) or a count (≥ 1)
+        self.normalize = normalize  # per-channel mean/std of the training images
+        self.precision = precision  # auto: bf16 autocast on CUDA where supported, else fp32
+        self.deterministic = deterministic  # torch.use_deterministic_algorithms, no cudnn.benchmark
 
     def to_json(self) -> dict:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in self._fields}
+        for key in ("optimizer", "init", "schedule", "augment"):
+            data[key] = {name: getattr(data[key], name) for name in data[key]._fields}
         data["resize"] = list(self.resize) if self.resize else None
         return data
 
@@ -102,13 +165,13 @@ class TrainSettings:
             "schedule": ScheduleSettings,
             "augment": AugmentSettings,
         }
-        known = {f.name for f in fields(cls)}
+        known = set(cls._fields)
         values: dict[str, Any] = {}
         for key, value in data.items():
             if key not in known:
                 continue
             if key in nested:
-                inner = {f.name for f in fields(nested[key])}
+                inner = set(nested[key]._fields)
                 value = nested[key](**{k: v for k, v in value.items() if k in inner})
             elif key == "resize" and value is not None:
                 value = (int(value[0]), int(value[1]))
@@ -121,21 +184,21 @@ class TrainSettings:
 _LR = Arg("lr", real(minimum=0.0), help="a learning rate")
 _EPS = Arg("eps", real(minimum=0.0))
 _OPTIMIZER_ARGS: dict[str, tuple[Arg, ...]] = {
-    "sgd": (replace(_LR, default=0.01),),
-    "momentum": (replace(_LR, default=0.01), Arg("momentum", real(0.0, below=1.0), default=0.9)),
-    "nesterov": (replace(_LR, default=0.01), Arg("momentum", real(0.0, below=1.0), default=0.9)),
-    "adagrad": (replace(_LR, default=0.01), replace(_EPS, default=1e-10)),
+    "sgd": (_LR.replace(default=0.01),),
+    "momentum": (_LR.replace(default=0.01), Arg("momentum", real(0.0, below=1.0), default=0.9)),
+    "nesterov": (_LR.replace(default=0.01), Arg("momentum", real(0.0, below=1.0), default=0.9)),
+    "adagrad": (_LR.replace(default=0.01), _EPS.replace(default=1e-10)),
     "rmsprop": (
-        replace(_LR, default=0.001),
+        _LR.replace(default=0.001),
         Arg("alpha", real(0.0, below=1.0), default=0.99),
         Arg("momentum", real(0.0, below=1.0), default=0.0),
-        replace(_EPS, default=1e-8),
+        _EPS.replace(default=1e-8),
     ),
     "adam": (
-        replace(_LR, default=0.001),
+        _LR.replace(default=0.001),
         Arg("beta1", real(0.0, below=1.0), default=0.9),
         Arg("beta2", real(0.0, below=1.0), default=0.999),
-        replace(_EPS, default=1e-8),
+        _EPS.replace(default=1e-8),
         Arg("amsgrad", boolean, default=False),
     ),
 }
@@ -174,7 +237,7 @@ def _named(
         except ArgError as error:
             diagnostics.error("bad-value", f"{key}: {error.message}", statement.args[0].span, error.hint)
             return None
-        rest = replace(statement, args=statement.args[1:])
+        rest = statement.replace(args=statement.args[1:])
     values = bind(rest, table[name], f"{key} {name}", diagnostics)
     if values is None:
         return None
@@ -373,11 +436,11 @@ def with_overrides(settings: TrainSettings, **flags: Any) -> TrainSettings:
         if flags.get(key) is not None:
             changes[key] = flags[key]
     if flags.get("lr") is not None:
-        changes["optimizer"] = replace(settings.optimizer, lr=float(flags["lr"]))
+        changes["optimizer"] = settings.optimizer.replace(lr=float(flags["lr"]))
     resize = flags.get("resize")
     if resize is not None:
         changes["resize"] = (resize, resize) if isinstance(resize, int) else tuple(resize)
-    return replace(settings, **changes)
+    return settings.replace(**changes)
 
 
 __all__ = [

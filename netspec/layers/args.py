@@ -8,10 +8,10 @@ received ("expected a whole number ≥ 1, got 0"), in the manner of Keras' argum
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from netspec.diagnostics import Diagnostics
+from netspec.record import Record
 from netspec.syntax import Statement, Value
 
 MAX_SIZE = 2**31 - 1  # sizes beyond int32 are mistakes, and PyTorch rejects most of them
@@ -25,15 +25,24 @@ class ArgError(ValueError):
         self.hint = hint
 
 
-@dataclass(frozen=True)
-class Arg:
+class Arg(Record):
     """One argument of a statement. `positional` ones may also be written as `name=value`."""
 
-    name: str
-    convert: Callable[[Value], Any]
-    default: Any = REQUIRED
-    positional: bool = False
-    help: str = ""
+    __slots__ = ("name", "convert", "default", "positional", "help")
+
+    def __init__(
+        self,
+        name: str,
+        convert: Callable[[Value], Any],
+        default: Any = REQUIRED,
+        positional: bool = False,
+        help: str = "",
+    ):
+        self.name = name
+        self.convert = convert
+        self.default = default
+        self.positional = positional
+        self.help = help
 
 
 def did_you_mean(word: str, choices) -> str | None:

@@ -7,11 +7,11 @@ for backward, and the PyTorch code it compiles to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from netspec.diagnostics import Diagnostics
 from netspec.layers.args import Arg
+from netspec.record import Record
 from netspec.source import Span
 
 Shape = tuple[int, ...]  # (C, H, W) for feature maps, (F,) for vectors; the batch is never included
@@ -21,8 +21,7 @@ OUTPUT = "output"  # Saved.key of the layer's own output storage
 DROPOUT_MASK = "mask"  # Saved.itemsize of a dropout mask: bool on CUDA, the float noise on CPU
 
 
-@dataclass(frozen=True)
-class Saved:
+class Saved(Record):
     """A tensor autograd keeps for the backward pass.
 
     `key` names its storage so that one storage saved by two layers (a ReLU's output that the next
@@ -31,59 +30,99 @@ class Saved:
     DROPOUT_MASK.
     """
 
-    key: str
-    per_sample: int  # elements per sample
-    itemsize: int | str | None = None
-    fixed: int = 0  # elements that do not grow with the batch (batch-norm statistics)
+    __slots__ = ("key", "per_sample", "itemsize", "fixed")
+
+    def __init__(self, key: str, per_sample: int, itemsize: int | str | None = None, fixed: int = 0):
+        self.key = key
+        self.per_sample = per_sample  # elements per sample
+        self.itemsize = itemsize
+        self.fixed = fixed  # elements that do not grow with the batch (batch-norm statistics)
 
 
-@dataclass(frozen=True)
-class Helper:
+class Helper(Record):
     """A module-level class that the generated file needs (emitted once, only when used)."""
 
-    name: str
-    source: str  # the class definition, ruff-formatted, using only torch, nn and F
+    __slots__ = ("name", "source")
+
+    def __init__(self, name: str, source: str):
+        self.name = name
+        self.source = source  # the class definition, ruff-formatted, using only torch, nn and F
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(Record):
     """One line of the generated `forward`: `x = <code>`, commented with the shape it produces.
 
     In `code`, `{layer}` stands for the layer's module (`self.conv1`) and `{x}` for its input.
     """
 
-    code: str
-    shape: Shape  # per sample: the batch dimension N is added in the comment
-    note: str = ""  # why the line is there, after the shape
+    __slots__ = ("code", "shape", "note")
+
+    def __init__(self, code: str, shape: Shape, note: str = ""):
+        self.code = code
+        self.shape = shape  # per sample: the batch dimension N is added in the comment
+        self.note = note  # why the line is there, after the shape
 
 
 CALL = "{layer}({x})"  # the usual step: call the layer's module on the input
 
 
-@dataclass(frozen=True)
-class Emission:
+class Emission(Record):
     """The PyTorch code of one layer: a constructor expression and the lines of `forward`."""
 
-    module: str  # e.g. nn.Conv2d(3, 96, kernel_size=11, stride=4), assigned to self.<name>
-    steps: tuple[Step, ...]
-    helpers: tuple[Helper, ...] = ()
-    imports: tuple[str, ...] = ()  # standard-library modules the steps use ("math")
-    init: str | None = None  # the module class whose weight the `init` setting draws ("nn.Conv2d")
+    __slots__ = ("module", "steps", "helpers", "imports", "init")
+
+    def __init__(
+        self,
+        module: str,
+        steps: tuple[Step, ...],
+        helpers: tuple[Helper, ...] = (),
+        imports: tuple[str, ...] = (),
+        init: str | None = None,
+    ):
+        self.module = module  # e.g. nn.Conv2d(3, 96, kernel_size=11, stride=4), assigned to self.<name>
+        self.steps = steps
+        self.helpers = helpers
+        self.imports = imports  # standard-library modules the steps use ("math")
+        self.init = init  # the module class whose weight the `init` setting draws ("nn.Conv2d")
 
 
-@dataclass
-class Inference:
+class Inference(Record):
     """Everything the checker learns about one layer from its input shape."""
 
-    output: Shape
-    params: int = 0
-    buffers: int = 0  # non-trainable state (batch-norm running statistics)
-    macs: int = 0
-    window: tuple[tuple[int, int], tuple[int, int]] | None = None  # ((k_eff, stride) for H, for W)
-    covers_input: bool = False  # every output sees the whole input (fc, global pooling)
-    saved: list[Saved] = field(default_factory=list)
-    output_aliases_input: bool = False  # a view (flatten) or an identity
-    explain: list[str] = field(default_factory=list)
+    __slots__ = (
+        "output",
+        "params",
+        "buffers",
+        "macs",
+        "window",
+        "covers_input",
+        "saved",
+        "output_aliases_input",
+        "explain",
+    )
+    __hash__ = None  # mutable
+
+    def __init__(
+        self,
+        output: Shape,
+        params: int = 0,
+        buffers: int = 0,
+        macs: int = 0,
+        window: tuple[tuple[int, int], tuple[int, int]] | None = None,
+        covers_input: bool = False,
+        saved: list[Saved] | None = None,
+        output_aliases_input: bool = False,
+        explain: list[str] | None = None,
+    ):
+        self.output = output
+        self.params = params
+        self.buffers = buffers  # non-trainable state (batch-norm running statistics)
+        self.macs = macs
+        self.window = window  # ((k_eff, stride) for H, for W)
+        self.covers_input = covers_input  # every output sees the whole input (fc, global pooling)
+        self.saved = [] if saved is None else saved
+        self.output_aliases_input = output_aliases_input  # a view (flatten) or an identity
+        self.explain = [] if explain is None else explain
 
 
 class Where:

@@ -7,25 +7,35 @@ with the odd padding cell at the bottom/right. See `netspec.arithmetic` for the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from netspec import arithmetic as ar
 from netspec.diagnostics import Diagnostics
 from netspec.layers.base import INPUT, Saved, Shape, Step, Where
 from netspec.pycode import literal
+from netspec.record import Record
 from netspec.source import Span
 
 AXES = ("height", "width")
 
 
-@dataclass
-class Geometry:
-    input_hw: tuple[int, int]
-    kernel_eff: tuple[int, int]
-    stride: tuple[int, int]
-    pads: tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right))
-    output: tuple[int, int]
-    explain: list[str] = field(default_factory=list)
+class Geometry(Record):
+    __slots__ = ("input_hw", "kernel_eff", "stride", "pads", "output", "explain")
+    __hash__ = None  # mutable
+
+    def __init__(
+        self,
+        input_hw: tuple[int, int],
+        kernel_eff: tuple[int, int],
+        stride: tuple[int, int],
+        pads: tuple[tuple[int, int], tuple[int, int]],
+        output: tuple[int, int],
+        explain: list[str] | None = None,
+    ):
+        self.input_hw = input_hw
+        self.kernel_eff = kernel_eff
+        self.stride = stride
+        self.pads = pads  # ((top, bottom), (left, right))
+        self.output = output
+        self.explain = [] if explain is None else explain
 
     @property
     def asymmetric(self) -> bool:

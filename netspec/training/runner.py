@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import math
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,11 +37,12 @@ from netspec import memory
 from netspec.checker import CheckResult
 from netspec.data import DataError, DataSet, Split
 from netspec.data import load as load_data
-from netspec.data.device import DeviceSplit, epoch_generator
+from netspec.data.device import DeviceSplit, epoch_generator, epoch_seed
+from netspec.files import write_text_atomically
 from netspec.layers.base import fmt_shape
 from netspec.loading import UsageError
 from netspec.progress import Bar, is_terminal
-from netspec.train_settings import TrainSettings
+from netspec.train_settings import OptimizerSettings, TrainSettings
 from netspec.training import checkpoint as ckpt
 from netspec.training import distributed, outputs
 from netspec.training.model import compiled_model_class
@@ -206,9 +208,7 @@ def prepare_data(
     def on_device(split: Split | None) -> DeviceSplit | None:
         if split is None:
             return None
-        if len(result.input_shape) == 1 and split.x.ndim != 2:
-            split = Split(split.x.reshape(len(split.x), -1), split.y)
-        return DeviceSplit(split, device, resize if split.x.ndim == 4 else None)
+        return DeviceSplit(split, device, resize, flatten=len(result.input_shape) == 1)
 
     splits = [on_device(s) for s in (train, val, dataset.test)]
     mean = std = None
@@ -276,15 +276,27 @@ def is_out_of_memory(error: BaseException) -> bool:
     return isinstance(error, kinds) or (isinstance(error, RuntimeError) and "out of memory" in str(error).lower())
 
 
+def step_estimate(result: CheckResult, batch: int, optimizer: OptimizerSettings) -> memory.MemoryEstimate:
+    """netspec check's estimate of one step, in fp32: autocast (bf16, fp16) computes in the lower
+    precision but keeps the weights, gradients and optimizer state in fp32; only its saved
+    activations are smaller than this estimate."""
+    slots = memory.optimizer_slots(optimizer.name, amsgrad=optimizer.amsgrad, momentum=optimizer.momentum)
+    return memory.estimate(result, batch=batch, dtype="fp32", optimizer=optimizer.name, device="cuda", slots=slots)
+
+
+def _autocast_note(precision: str) -> str:
+    return f"; under {precision} autocast the activations take less" if precision in PRECISION_DTYPES else ""
+
+
 def out_of_memory_message(
-    result: CheckResult, batch: int, precision: str, optimizer: str, device_memory: int | None
+    result: CheckResult, batch: int, precision: str, optimizer: OptimizerSettings, device_memory: int | None
 ) -> str:
     """What to do after a CUDA out-of-memory error: the checker's estimate and the largest batch that fits."""
-    dtype = precision if precision in memory.DTYPE_BYTES else "fp32"
-    estimate = memory.estimate(result, batch=batch, dtype=dtype, optimizer=optimizer, device="cuda")
+    estimate = step_estimate(result, batch, optimizer)
     lines = [
         f"CUDA ran out of memory training {result.name} at batch {batch:,} (per process).",
-        f"netspec check estimates {fmt_bytes(estimate.total)} for one step ({dtype}, {optimizer}): "
+        f"netspec check estimates {fmt_bytes(estimate.total)} for one step (fp32, {optimizer.name}"
+        f"{_autocast_note(precision)}): "
         f"weights {fmt_bytes(estimate.weights)}, gradients {fmt_bytes(estimate.gradients)}, "
         f"optimizer state {fmt_bytes(estimate.optimizer_state)}, saved activations {fmt_bytes(estimate.activations)}, "
         f"input {fmt_bytes(estimate.input)}, workspace {fmt_bytes(estimate.workspace)}.",
@@ -331,6 +343,11 @@ def train(result: CheckResult, settings: TrainSettings, options: RunOptions, nam
     """Train a checked spec; returns the run folder and its metrics. Raises TrainingStopped,
     DataError or UsageError with a message for the user."""
     world = distributed.requested()
+    if settings.batch < world.size:
+        raise UsageError(
+            f"batch {settings.batch} cannot be split between {world.size} processes: each takes a slice of every "
+            f"global batch; use --batch {world.size} or more"
+        )
     device = pick_device(options.device, world)
     precision = resolve_precision(settings.precision, device)
     distributed.start(world, device)
@@ -375,10 +392,12 @@ class _Run:
         self.run_dir = self.options.resume or (
             outputs.new_run_dir(self.options.runs, self.result.name) if self.world.main else None
         )
-        model_path = self.run_dir / "model.py" if self.world.main else _private_model_path(self.result, self.world)
+        if self.world.main and self.options.resume is None:
+            write_text_atomically(self.run_dir / "spec.net", self.result.source.text)
         if self.world.main:
-            (self.run_dir / "spec.net").write_text(self.result.source.text, encoding="utf-8")
-        network_class = compiled_model_class(self.result, model_path)
+            network_class = compiled_model_class(self.result, self.run_dir / "model.py")
+        else:
+            network_class = _private_model_class(self.result)
         seed_everything(s.seed)
         model = network_class().to(self.device)
         if self.device.type in CHANNELS_LAST and len(self.result.input_shape) == 3:
@@ -416,7 +435,7 @@ class _Run:
                     self.result,
                     max(1, s.batch // self.world.size),
                     self.precision,
-                    s.optimizer.name,
+                    s.optimizer,
                     torch.cuda.get_device_properties(self.device).total_memory if self.device.type == "cuda" else None,
                 )
                 self.write_run_json("stopped", reason="out of memory")
@@ -443,7 +462,7 @@ class _Run:
         s, world, device = self.settings, self.world, self.device
         train = self.data.train
         steps_per_epoch = train.steps(s.batch, world.size)
-        seed_everything(s.seed * 1_000_003 + epoch * 7_919 + world.rank)  # dropout masks of this epoch
+        seed_everything(epoch_seed(s.seed, epoch, world.rank))  # dropout masks of this epoch
         generator = epoch_generator(s.seed, epoch)
         bar = Bar(
             f"epoch {epoch}/{s.epochs}",
@@ -612,13 +631,12 @@ class _Run:
             return None
         s = self.settings
         measured = torch.cuda.max_memory_allocated(self.device)
-        dtype = self.precision if self.precision in memory.DTYPE_BYTES else "fp32"
         batch = max(1, s.batch // self.world.size)
-        estimate = memory.estimate(self.result, batch=batch, dtype=dtype, optimizer=s.optimizer.name, device="cuda")
+        estimate = step_estimate(self.result, batch, s.optimizer)
         self.say(
             f"peak GPU memory {fmt_bytes(measured)} (torch.cuda.max_memory_allocated) vs {fmt_bytes(estimate.total)} "
-            f"estimated by netspec check (batch {batch}, {dtype}, {s.optimizer.name}; the data set on the device "
-            f"adds {fmt_bytes(self.data_bytes())})"
+            f"estimated by netspec check (batch {batch}, fp32, {s.optimizer.name}{_autocast_note(self.precision)}; "
+            f"the data set on the device adds {fmt_bytes(self.data_bytes())})"
         )
         return {"peak_allocated": measured, "estimated": estimate.total, "data_on_device": self.data_bytes()}
 
@@ -638,11 +656,11 @@ def _grad_scaler():
     return torch.cuda.amp.GradScaler()  # pragma: no cover - older torch
 
 
-def _private_model_path(result: CheckResult, world: distributed.World) -> Path:
-    import tempfile
-
-    folder = Path(tempfile.gettempdir()) / f"netspec-rank{world.rank}-{spec_sha256(result)[:12]}"
-    return folder / "model.py"
+def _private_model_class(result: CheckResult) -> type[nn.Module]:
+    """The network class for a process that writes no run folder: generated into a fresh private
+    folder (mkdtemp: mode 0o700, an unpredictable name), imported, then removed."""
+    with tempfile.TemporaryDirectory(prefix="netspec-model-") as folder:
+        return compiled_model_class(result, Path(folder) / "model.py")
 
 
 def _now() -> str:
@@ -667,10 +685,8 @@ def evaluate_weights(
     if meta.get("spec_sha256") and meta["spec_sha256"] != spec_sha256(result):
         notes.append("note: these weights were trained from a different version of this spec")
     if meta.get("resize") and settings.resize is None:
-        settings = _replace(settings, resize=tuple(meta["resize"]))
+        settings = settings.replace(resize=tuple(meta["resize"]))
     device = pick_device(device_flag, distributed.World())
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="netspec-eval-") as folder:
         network_class = compiled_model_class(result, Path(folder) / "model.py")
         model = network_class()
@@ -682,16 +698,10 @@ def evaluate_weights(
     model.to(device)
     normalization = meta.get("normalize") if "normalize" in meta else None
     if "normalize" in meta and normalization is None:
-        settings = _replace(settings, normalize=False)
+        settings = settings.replace(normalize=False)
     data = prepare_data(result, settings, device, quiet, named, normalization=normalization)
     if data.test is None:
         raise DataError(f"the data `{data.dataset.name}` ({data.dataset.where}) has no test split to evaluate on")
     precision = resolve_precision(settings.precision, device)
     accuracy = evaluate(model, data.test, batch or max(256, settings.batch), device, precision)
     return accuracy, len(data.test), data.dataset, notes
-
-
-def _replace(settings: TrainSettings, **changes) -> TrainSettings:
-    from dataclasses import replace
-
-    return replace(settings, **changes)
