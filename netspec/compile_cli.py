@@ -18,7 +18,7 @@ EXIT_OK, EXIT_SPEC_ERRORS = 0, 1
 def run_compile(args) -> int:
     from netspec.checker import check_source
     from netspec.codegen import class_name, compile_diagnostics, generate
-    from netspec.diagnostics import render_all
+    from netspec.diagnostics import render_all, summary
     from netspec.files import write_text_atomically
 
     source, note = load_spec(args.spec)
@@ -33,11 +33,7 @@ def run_compile(args) -> int:
     if shown:
         print(render_all(shown, source), file=sys.stderr)
     if init is None:
-        errors = sum(d.severity == "error" for d in shown)
-        warnings = sum(d.severity == "warning" for d in shown)
-        print(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}", file=sys.stderr)
-        if not errors:  # pragma: no cover - a result that is not ok always has an error
-            print("netspec: nothing to compile", file=sys.stderr)
+        print(summary(shown), file=sys.stderr)
         return EXIT_SPEC_ERRORS
     code = generate(result, init)
     if output is None:

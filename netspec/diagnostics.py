@@ -109,5 +109,29 @@ def render(diagnostic: Diagnostic, source: SourceFile) -> str:
     return "\n".join(out)
 
 
+SHOWN_PER_CODE = 20  # a terminal gets the first 20 of each code; --json lists them all
+
+
 def render_all(diagnostics: list[Diagnostic], source: SourceFile) -> str:
-    return "\n".join(render(d, source) for d in diagnostics)
+    """Every diagnostic rendered, except that past SHOWN_PER_CODE of one code the rest are
+    counted in a closing note (100,000 `relu` lines would otherwise print 99,999 warnings)."""
+    shown: list[str] = []
+    seen: dict[str, int] = {}
+    hidden: dict[tuple[str, str], int] = {}
+    for diagnostic in diagnostics:
+        seen[diagnostic.code] = seen.get(diagnostic.code, 0) + 1
+        if seen[diagnostic.code] <= SHOWN_PER_CODE:
+            shown.append(render(diagnostic, source))
+        else:
+            key = (diagnostic.severity, diagnostic.code)
+            hidden[key] = hidden.get(key, 0) + 1
+    for (severity, code), count in hidden.items():
+        shown.append(f"{source.name}: note: {count:,} more {severity}s  [{code}] not shown (--json lists them all)")
+    return "\n".join(shown)
+
+
+def summary(diagnostics: list[Diagnostic]) -> str:
+    """`2 errors, 1 warning`."""
+    errors = sum(d.severity == ERROR for d in diagnostics)
+    warnings = sum(d.severity == WARNING for d in diagnostics)
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

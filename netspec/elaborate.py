@@ -15,7 +15,7 @@ from netspec.layers.args import REQUIRED, Arg, bind, did_you_mean, whole
 from netspec.layers.base import LayerKind, Shape, Where
 from netspec.record import Record
 from netspec.source import Span
-from netspec.syntax import Statement, Value
+from netspec.syntax import MAX_NESTING, Statement, Value
 
 KEYWORDS = ("network", "input", "repeat", "block", "train")
 MAX_LAYERS = 1_000_000
@@ -101,7 +101,7 @@ class _Elaborator:
         for statement in statements:
             if statement.word.lower() == "block":
                 self.define_block(statement)
-        self.network.layers = self.expand(statements, env={}, stack=(), top=True)
+        self.network.layers = self.expand(statements, env={}, stack=(), top=True, depth=0)
         if self.network.input_shape is None and not self.input_reported:
             self.diagnostics.error(
                 "missing-input",
@@ -113,7 +113,11 @@ class _Elaborator:
 
     input_reported = False
 
-    def expand(self, statements, env: dict[str, Value], stack: tuple[str, ...], top: bool) -> list[LayerInstance]:
+    def expand(
+        self, statements, env: dict[str, Value], stack: tuple[str, ...], top: bool, depth: int
+    ) -> list[LayerInstance]:
+        """The layers `statements` run, in order. `depth` counts the repeats and block calls around
+        them: a chain of blocks calling blocks nests like written blocks do, and as deep at most."""
         out: list[LayerInstance] = []
         for statement in statements:
             if self.too_large:
@@ -142,9 +146,9 @@ class _Elaborator:
             elif word == "train":
                 self.set_train(statement, top)
             elif word == "repeat":
-                self.repeat(statement, env, stack, out)
+                self.repeat(statement, env, stack, out, depth)
             elif word in self.blocks:
-                self.call(statement, env, stack, out)
+                self.call(statement, env, stack, out, depth)
             else:
                 instance = self.layer(statement, env)
                 if instance is not None:
@@ -230,7 +234,10 @@ class _Elaborator:
     def set_train(self, statement: Statement, top: bool) -> None:
         if statement.body is None:
             self.diagnostics.error(
-                "bad-value", "`train` takes a `{ }` block of settings", statement.word_span, "train {\\n  epochs 10\\n}"
+                "bad-value",
+                "`train` takes a `{ }` block of settings",
+                statement.word_span,
+                "write `train {`, then one setting per line (`epochs 10`), then `}`",
             )
             return
         if not top or self.network.train is not None:
@@ -238,17 +245,20 @@ class _Elaborator:
             return
         self.network.train = statement
 
-    def repeat(self, statement: Statement, env, stack, out: list) -> None:
+    def repeat(self, statement: Statement, env, stack, out: list, depth: int) -> None:
         if statement.body is None:
             self.diagnostics.error(
-                "bad-value", "`repeat` needs a block", statement.span, "repeat 2 {\n    conv 64 3x3 pad=1\n}"
+                "bad-value",
+                "`repeat` needs a block",
+                statement.span,
+                "write `repeat 2 {`, then the layers to repeat, one per line, then `}`",
             )
             return
         count_args = (Arg("count", whole(1, MAX_REPEAT), positional=True, help="a count"),)
         bound = bind(_substitute(statement, env), count_args, "repeat", self.diagnostics)
         if bound is None:
             return
-        body = self.expand(statement.body, env, stack, top=False)
+        body = self.expand(statement.body, env, stack, top=False, depth=depth + 1)
         self.append(out, body, bound["count"], statement)
 
     def define_block(self, statement: Statement) -> None:
@@ -281,10 +291,18 @@ class _Elaborator:
                 params.append(option.key)
         self.blocks[name] = BlockDefinition(name, tuple(params), defaults, statement.body, statement)
 
-    def call(self, statement: Statement, env, stack, out: list) -> None:
+    def call(self, statement: Statement, env, stack, out: list, depth: int) -> None:
         block = self.blocks[statement.word.lower()]
         if block.name in stack:
             self.diagnostics.error("recursive-block", f"block `{block.name}` uses itself", statement.word_span)
+            return
+        if depth >= MAX_NESTING:
+            self.diagnostics.error(
+                "nesting",
+                f"blocks and repeats are nested more than {MAX_NESTING} deep here: {' → '.join((*stack, block.name))}",
+                statement.word_span,
+                "call fewer blocks from inside blocks",
+            )
             return
         if not self.no_body(statement):
             return
@@ -295,9 +313,9 @@ class _Elaborator:
         bound = bind(statement, args, block.name, self.diagnostics)
         if bound is None:
             return
-        body = self.expand(block.body, bound, (*stack, block.name), top=False)
+        body = self.expand(block.body, bound, (*stack, block.name), top=False, depth=depth + 1)
         if statement.label:
-            body = [i.replace(label=f"{statement.label}.{i.label}" if i.label else statement.label) for i in body]
+            body = [i.replace(label=f"{statement.label}.{i.label or i.kind.name}") for i in body]
         self.append(out, body, 1, statement)
 
     def layer(self, statement: Statement, env: dict[str, Value]) -> LayerInstance | None:

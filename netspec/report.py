@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netspec.checker import CheckResult, LayerReport
-from netspec.diagnostics import render_all
+from netspec.diagnostics import render_all, summary
 from netspec.layers.base import fmt_shape
 from netspec.memory import MemoryEstimate
 from netspec.units import fmt_bytes, fmt_count
@@ -102,10 +102,8 @@ def text_report(result: CheckResult, memory: MemoryEstimate | None, limit: int, 
     if diagnostics:
         parts.append(diagnostics)
     shown = result.diagnostics.sorted()
-    errors = sum(d.severity == "error" for d in shown)
-    warnings = sum(d.severity == "warning" for d in shown)
-    if errors or warnings:
-        parts.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    if any(d.severity in ("error", "warning") for d in shown):
+        parts.append(summary(shown))
     return "\n\n".join(parts)
 
 

@@ -31,14 +31,18 @@ class Span(Record):
 
 
 class SourceFile(Record):
-    """The text of a spec together with the name it is reported under."""
+    """The text of a spec together with the name it is reported under.
+
+    Line endings are made `\n` (Windows `\r\n` and old-Mac `\r` alike), and lines are split at
+    `\n` only, as the parser counts them: `str.splitlines` would also split at form feeds and
+    Unicode separators, and a diagnostic would then show the wrong line."""
 
     __slots__ = ("name", "text", "_lines")
     _fields = ("name", "text")  # `_lines` is a cache
 
     def __init__(self, name: str, text: str):
         self.name = name
-        self.text = text
+        self.text = text.replace("\r\n", "\n").replace("\r", "\n")
         self._lines: list[str] | None = None
 
     def line_text(self, line: int) -> str:
@@ -50,5 +54,8 @@ class SourceFile(Record):
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            lines = self.text.split("\n")
+            if lines[-1] == "":  # the text ends with a newline: no line after it
+                lines.pop()
+            self._lines = lines
         return self._lines

@@ -61,13 +61,18 @@ def bind(statement: Statement, args: tuple[Arg, ...], what: str, diagnostics: Di
     by_name = {a.name: a for a in args}
     for i, value in enumerate(statement.args):
         if i >= len(positional):  # one error for all the extra values of a statement
-            expected = ", ".join(a.name for a in positional) or "no values"
+            count = len(positional)
+            takes = (
+                "no values"
+                if not count
+                else f"{count} value{'s' * (count != 1)} ({', '.join(a.name for a in positional)})"
+            )
             extra = len(statement.args) - i
             too_many = "is one too many" if extra == 1 else f"and {extra - 1:,} more are too many"
+            shown = value.text if len(value.text) <= 40 else value.text[:37] + "..."
             diagnostics.error(
                 "extra-arg",
-                f"`{what}` takes {len(positional)} value{'s' if len(positional) != 1 else ''} ({expected}); "
-                f"`{value.text}` {too_many}",
+                f"`{what}` takes {takes}; `{shown}` {too_many}",
                 value.span.to(statement.args[-1].span),
                 _options_hint(args),
             )
@@ -131,7 +136,8 @@ def _example(what: str, args: tuple[Arg, ...]) -> str:
 
 
 def _got(value: Value) -> str:
-    return f"got `{value.text}`"
+    text = value.text if len(value.text) <= 40 else value.text[:37] + "..."
+    return f"got `{text}`"
 
 
 def whole(minimum: int = 1, maximum: int = MAX_SIZE) -> Callable[[Value], int]:
