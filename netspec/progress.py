@@ -59,8 +59,3 @@ class Bar:
         if final:
             self.stream.write(final + "\n")
         self.stream.flush()
-
-
-def fmt_rate(count: float, seconds: float) -> str:
-    rate = count / seconds if seconds > 0 else 0.0
-    return f"{rate:,.0f}/s" if rate >= 100 else f"{rate:.1f}/s"

@@ -419,14 +419,6 @@ def parse_train(train: Statement | None, diagnostics: Diagnostics) -> TrainSetti
     return TrainSettings(**values)
 
 
-def find_setting(train: Statement | None, key: str) -> Statement | None:
-    """The statement setting `key` in a train block, if any."""
-    for statement in train.body if train is not None and train.body else ():
-        if statement.word.lower() == key:
-            return statement
-    return None
-
-
 def with_overrides(settings: TrainSettings, **flags: Any) -> TrainSettings:
     """The settings with the command-line flags that were given (not None) put over them.
 
@@ -451,7 +443,6 @@ __all__ = [
     "OptimizerSettings",
     "ScheduleSettings",
     "TrainSettings",
-    "find_setting",
     "parse_train",
     "with_overrides",
 ]

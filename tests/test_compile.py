@@ -118,6 +118,7 @@ def test_generated_code_is_byte_identical_across_runs_and_hash_seeds():
             capture_output=True,
             check=True,
             env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=120,
         ).stdout
         for seed in ("1", "2")
     }
@@ -147,7 +148,9 @@ def test_alexnet_reads_as_the_issue_shows(tmp_path):
 def test_running_the_file_prints_the_output_shape(tmp_path):
     path = tmp_path / "lenet_model.py"
     path.write_text(generate(check_source(load_spec(str(resources.specs_dir() / "lenet.net"))[0])))
-    run = subprocess.run([sys.executable, str(path)], capture_output=True, text=True, check=True, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, check=True, cwd=tmp_path, timeout=120
+    )
     assert run.stdout == "output shape: (2, 10)\n"
 
 
@@ -370,7 +373,7 @@ def test_generated_code_matches_the_golden_file(path, update_golden):
 
 
 def _ruff(*args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ruff", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "ruff", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
 def test_generated_files_pass_ruff_check_and_format_without_configuration(tmp_path):

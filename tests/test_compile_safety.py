@@ -20,8 +20,10 @@ from netspec.pycode import Code, call, comment_text, literal
 
 PAYLOAD = "__import__('os').system('touch PWNED') or open('PWNED', 'w')"
 
+# A raw carriage return is a line break in a spec (as in any text file), so inside the string the
+# line-breaking characters Python's str.splitlines knows besides it stand in: NEL, VT, LS.
 HOSTILE_SPEC = (
-    f'network "Evil\\"\\"\\"\r{PAYLOAD}\x00\u202e\u2066#\\\\ \\"\\"\\"\u2028x"\n'
+    f'network "Evil\\"\\"\\"\x85\x0b{PAYLOAD}\x00\u202e\u2066#\\\\ \\"\\"\\"\u2028x"\n'
     'input 3x8x8  # """; import os; os.system(\'touch PWNED\')\n'
     "__import__: conv 4 3 pad=same\n"
     "eval: relu\n"

@@ -110,6 +110,44 @@ def test_npz_with_other_names_says_which_it_reads(tmp_path):
         load(str(tmp_path / "d.npz"))
 
 
+@pytest.mark.parametrize(
+    "make,problem",
+    [
+        (lambda p: np.savez(p, x_train=np.zeros((0, 4, 4), np.uint8), y_train=np.zeros(0, np.int64)), "no samples"),
+        (lambda p: np.savez(p, x=np.zeros((0, 8), np.float32), y=np.zeros(0, np.int64)), "no samples"),
+        (lambda p: p.write_bytes(b"x_train,y_train\n1,2\n"), "not an .npz file (not a zip archive)"),
+        (lambda p: p.write_bytes(b""), "not an .npz file (empty)"),
+        (lambda p: np.save(open(p, "wb"), np.zeros(3)), "not an .npz file (an .npy array)"),
+        (lambda p: _cut_short_npz(p), "damaged .npz file"),
+    ],
+    ids=["empty-train", "empty-x-y", "text", "zero-bytes", "npy", "cut-short"],
+)
+def test_a_bad_npz_is_refused_in_one_line_naming_the_file(tmp_path, make, problem):
+    path = tmp_path / "d.npz"
+    make(path)
+    with pytest.raises(DataError) as caught:
+        load(str(path))
+    message = str(caught.value)
+    assert problem in message and str(path) in message and "\n" not in message
+    assert "pickled" not in message
+
+
+def _cut_short_npz(path):
+    np.savez(path, x_train=np.zeros((50, 8, 8), np.uint8), y_train=np.zeros(50, np.int64))
+    path.write_bytes(path.read_bytes()[:-40])
+
+
+def test_a_bad_npz_ends_netspec_train_with_exit_1_and_no_traceback(tmp_path, capsys):
+    from netspec.cli import main
+
+    (tmp_path / "d.npz").write_bytes(b"PK\x03\x04 not really a zip")
+    spec = tmp_path / "v.net"
+    spec.write_text("input 1x28x28\nfc 10\n")
+    assert main(["train", str(spec), "--data", str(tmp_path / "d.npz"), "--runs", str(tmp_path / "runs")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"netspec: error: {tmp_path / 'd.npz'} is a damaged .npz file" in err
+
+
 def test_image_folder_with_train_and_test(tmp_path):
     image_module = pytest.importorskip("PIL.Image")
     for split, count in (("train", 3), ("test", 2)):
@@ -213,5 +251,9 @@ def test_the_cifar_archive_is_unpacked_once_and_safely(tmp_path):
     (folder / "cifar-10-binary.tar.gz").write_bytes(buffer.getvalue())
     data = load(str(folder))
     assert data.train.x.shape == (10, 3, 32, 32) and len(data.test) == 2
-    assert sorted(p.name for p in folder.iterdir()) == [formats.CIFAR_FOLDER]
+    # the user's archive is never deleted; the batches are read from the unpacked folder next time
+    assert sorted(p.name for p in folder.iterdir()) == [formats.CIFAR_FOLDER, "cifar-10-binary.tar.gz"]
+    assert (folder / "cifar-10-binary.tar.gz").read_bytes() == buffer.getvalue()
     assert not (tmp_path / "escape.bin").exists()
+    (folder / formats.CIFAR_FOLDER / formats.CIFAR_TEST).unlink()  # proof that the folder, not the archive, is read
+    assert load(str(folder)).test is None

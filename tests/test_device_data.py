@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from netspec.data import Split
-from netspec.data.device import DeviceSplit, epoch_generator, resize
+from netspec.data.device import DeviceSplit, epoch_generator, epoch_seed, resize
 from netspec.train_settings import AugmentSettings
 
 
@@ -43,6 +43,32 @@ def test_a_last_batch_smaller_than_the_processes_is_left_out():
     split = DeviceSplit(numbered(33), torch.device("cpu"))
     assert split.steps(16, world=2) == 2 and split.steps(16, world=1) == 3
     assert len(list(split.batches(16, epoch_generator(0, 1), rank=1, world=2))) == 2
+
+
+@pytest.mark.parametrize("batch,world", [(1, 2), (3, 4)])
+def test_a_global_batch_smaller_than_the_processes_is_refused_not_silently_empty(batch, world):
+    split = DeviceSplit(numbered(33), torch.device("cpu"))
+    with pytest.raises(ValueError, match=f"global batch of {batch} cannot be split between {world} processes"):
+        split.steps(batch, world)
+    with pytest.raises(ValueError, match="cannot be split"):
+        next(split.batches(batch, epoch_generator(0, 1), rank=0, world=world))
+    assert split.steps(world, world) == 33 // world == len(list(split.batches(world, None, rank=0, world=world)))
+
+
+def test_the_epoch_seed_depends_on_seed_epoch_and_rank_and_seeds_the_epoch_generator():
+    assert epoch_seed(3, 2) == 3 * 1_000_003 + 2 * 7_919  # the formula every run so far was seeded with
+    assert epoch_seed(3, 2, rank=1) == epoch_seed(3, 2) + 1
+    assert 0 <= epoch_seed(2**70, 1) < 2**63
+    expected = torch.Generator()
+    expected.manual_seed(epoch_seed(3, 2))
+    assert torch.equal(torch.randperm(20, generator=epoch_generator(3, 2)), torch.randperm(20, generator=expected))
+
+
+def test_images_are_resized_then_flattened_for_a_vector_input():
+    x = np.full((3, 1, 28, 28), 200, dtype=np.uint8)
+    split = DeviceSplit(Split(x, np.arange(3, dtype=np.int64)), torch.device("cpu"), (32, 32), flatten=True)
+    assert split.sample_shape == (1024,) and torch.all(split.x == 200)
+    assert DeviceSplit(Split(x, np.arange(3, dtype=np.int64)), torch.device("cpu"), flatten=True).sample_shape == (784,)
 
 
 def test_shifts_move_whole_images_and_fill_with_zeros():

@@ -103,28 +103,51 @@ def test_an_existing_file_is_only_replaced_by_a_good_one(server, tmp_path):
     assert (tmp_path / "a.bin").read_bytes() == b"old"
 
 
-def closed_port() -> str:
+@pytest.fixture
+def closed_port():
+    """A URL on a port that refuses connections: bound (so no other socket can take it) but never
+    listening, for as long as the test runs."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{probe.getsockname()[1]}/"
+        yield f"http://127.0.0.1:{probe.getsockname()[1]}/"
 
 
-def test_fetch_falls_back_to_the_next_mirror(server, tmp_path):
+def test_fetch_falls_back_to_the_next_mirror(server, tmp_path, closed_port):
     handler, base = server
     handler.files["one.bin"] = one = b"1" * 300
     handler.files["two.bin"] = two = b"2" * 400
     source = Source("toy", "toy", "idx", (RemoteFile("one.bin", 300, sha(one)), RemoteFile("two.bin", 400, sha(two))))
-    sources.fetch(source, tmp_path / "toy", mirrors=(closed_port(), base), quiet=True)
+    sources.fetch(source, tmp_path / "toy", mirrors=(closed_port, base), quiet=True)
     assert leftovers(tmp_path / "toy") == ["one.bin", "two.bin"]
 
 
-def test_a_named_set_that_cannot_be_fetched_says_where_to_put_it(tmp_path, monkeypatch):
+def test_a_named_set_that_cannot_be_fetched_says_where_to_put_it(tmp_path, monkeypatch, closed_port):
     monkeypatch.delenv("NETSPEC_DATA", raising=False)
     monkeypatch.delenv("NETSPEC_OFFLINE", raising=False)
     monkeypatch.setenv("NETSPEC_CACHE", str(tmp_path / "cache"))
     with pytest.raises(DataError) as caught:
-        sources.load_named(sources.SOURCES["fashion-mnist"], quiet=True, mirrors=(closed_port(),))
+        sources.load_named(sources.SOURCES["fashion-mnist"], quiet=True, mirrors=(closed_port,))
     message = str(caught.value)
     assert "could not be downloaded" in message and "127.0.0.1" in message
     assert "train-images-idx3-ubyte.gz" in message and str(tmp_path / "cache" / "fashion-mnist") in message
     assert not (tmp_path / "cache" / "fashion-mnist").exists()
+
+
+def test_a_fetched_cifar_archive_is_removed_once_unpacked(server, tmp_path):
+    import io
+    import tarfile
+
+    from netspec.data import formats
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for name in [*formats.CIFAR_TRAIN, formats.CIFAR_TEST]:
+            member = tarfile.TarInfo(f"{formats.CIFAR_FOLDER}/{name}")
+            member.size = formats.CIFAR_RECORD
+            tar.addfile(member, io.BytesIO(bytes(formats.CIFAR_RECORD)))
+    handler, base = server
+    handler.files["cifar-10-binary.tar.gz"] = archive = buffer.getvalue()
+    source = Source("toy", "toy", "cifar", (RemoteFile("cifar-10-binary.tar.gz", len(archive), sha(archive)),))
+    sources.fetch(source, tmp_path / "toy", mirrors=(base,), quiet=True)
+    # netspec downloaded this copy into its own folder: the unpacked batches replace it
+    assert leftovers(tmp_path / "toy") == [formats.CIFAR_FOLDER]

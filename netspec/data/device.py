@@ -27,20 +27,29 @@ from netspec.train_settings import AugmentSettings
 RESIZE_CHUNK = 2048
 
 
-def epoch_generator(seed: int, epoch: int, salt: int = 0) -> torch.Generator:
-    """A CPU generator for one epoch: the same numbers whether the run was resumed or not."""
+def epoch_seed(seed: int, epoch: int, rank: int = 0) -> int:
+    """The seed of one epoch's random draws: a function of (seed, epoch) alone, so a resumed run
+    draws what the uninterrupted one would; `rank` gives each process its own dropout masks."""
+    return (seed * 1_000_003 + epoch * 7_919 + rank) % (2**63)
+
+
+def epoch_generator(seed: int, epoch: int) -> torch.Generator:
+    """A CPU generator for one epoch's order and augmentations, the same in every process."""
     generator = torch.Generator()
-    generator.manual_seed((seed * 1_000_003 + epoch * 7_919 + salt) % (2**63))
+    generator.manual_seed(epoch_seed(seed, epoch))
     return generator
 
 
 class DeviceSplit:
     """One split's samples and labels on `device`, with the normalization of the training split."""
 
-    def __init__(self, split: Split, device: torch.device, size: tuple[int, int] | None = None):
+    def __init__(self, split: Split, device: torch.device, size: tuple[int, int] | None = None, flatten: bool = False):
+        """`size`: resize images to (H, W); `flatten`: then make each sample one vector (N, C·H·W)."""
         x = torch.from_numpy(np.ascontiguousarray(split.x)).to(device)
         if size is not None and x.dim() == 4 and tuple(x.shape[2:]) != tuple(size):
             x = resize(x, size)
+        if flatten and x.dim() != 2:
+            x = x.reshape(len(x), -1)
         self.x = x  # (N, C, H, W) or (N, F); uint8 or float32
         self.y = torch.from_numpy(split.y).to(device)
         self.device = device
@@ -98,6 +107,7 @@ class DeviceSplit:
 
         With a generator the order is a fresh permutation; without, the stored order. A last global
         batch with fewer samples than processes is left out (it cannot be split)."""
+        check_batch(batch, world)
         n = len(self)
         order = torch.randperm(n, generator=generator).to(self.device) if generator is not None else None
         steps = math.ceil(n / batch)
@@ -117,9 +127,17 @@ class DeviceSplit:
             yield self.prepare(x), y, size
 
     def steps(self, batch: int, world: int = 1) -> int:
+        """How many batches `batches` yields: every full one, and a last one with ≥ `world` samples."""
+        check_batch(batch, world)
         n = len(self)
         full, rest = divmod(n, batch)
         return full + (1 if rest >= world else 0)
+
+
+def check_batch(batch: int, world: int) -> None:
+    """Each of `world` processes takes a slice of every global batch: it needs a sample for each."""
+    if batch < world:
+        raise ValueError(f"a global batch of {batch} cannot be split between {world} processes")
 
 
 def resize(x: torch.Tensor, size: tuple[int, int]) -> torch.Tensor:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import gzip
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,14 +188,25 @@ def read_cifar_folder(folder: Path, name: str) -> DataSet:
 # --- .npz ------------------------------------------------------------------------------------
 
 
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip's first entry, or an empty zip's directory
+
+
 def read_npz(path: Path, name: str | None = None) -> DataSet:
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as error:
+        raise DataError(f"cannot read {path}: {error.strerror or error}") from None
+    if magic not in ZIP_MAGIC:
+        what = "an .npy array" if magic == b"\x93NUM" else "empty" if not magic else "not a zip archive"
+        raise DataError(f"{path} is not an .npz file ({what}); save the arrays with numpy.savez")
     try:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
     except ValueError as error:  # object arrays need pickles, which are refused
         raise DataError(f"{path}: {error} (netspec reads plain numeric arrays only)") from None
-    except (OSError, EOFError) as error:
-        raise DataError(f"cannot read {path} as .npz: {error}") from None
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        raise DataError(f"{path} is a damaged .npz file ({error}); save it again") from None
     if "x_train" in arrays and "y_train" in arrays:
         train = _npz_split(path, arrays, "x_train", "y_train")
         test = _npz_split(path, arrays, "x_test", "y_test") if "x_test" in arrays and "y_test" in arrays else None
@@ -211,6 +224,8 @@ def _npz_split(path: Path, arrays: dict, x_key: str, y_key: str) -> Split:
     x, y = arrays[x_key], arrays[y_key]
     if y.ndim != 1 or len(x) != len(y):
         raise DataError(f"{path}: {x_key} has shape {x.shape} and {y_key} {y.shape}; expected N samples and N labels")
+    if not len(y):
+        raise DataError(f"{path}: {x_key} and {y_key} hold no samples")
     if not np.issubdtype(y.dtype, np.integer) or (len(y) and y.min() < 0):
         raise DataError(f"{path}: {y_key} must hold class numbers 0, 1, 2, … (got {y.dtype})")
     if x.ndim == 4 and x.shape[3] in (1, 3) and x.shape[1] not in (1, 3):

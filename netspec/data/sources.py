@@ -163,16 +163,20 @@ def load(
     that data set in a sub-folder (`--data ~/datasets` with `data mnist` reads ~/datasets/mnist)."""
     source = source_named(data)
     if source is not None:
-        return load_named(source, quiet=quiet)
-    path = Path(data).expanduser()
-    if not path.exists():
-        guess = did_you_mean(data, [*SOURCES, *ALIASES])
-        hint = f"; did you mean `{guess}`?" if guess else ""
-        raise DataError(
-            f"no data set `{data}`: it is neither a bundled name ({', '.join(SOURCES)}) "
-            f"nor an existing folder or .npz file{hint}"
-        )
-    return read_path(path, channels, size, named)
+        dataset = load_named(source, quiet=quiet)
+    else:
+        path = Path(data).expanduser()
+        if not path.exists():
+            guess = did_you_mean(data, [*SOURCES, *ALIASES])
+            hint = f"; did you mean `{guess}`?" if guess else ""
+            raise DataError(
+                f"no data set `{data}`: it is neither a bundled name ({', '.join(SOURCES)}) "
+                f"nor an existing folder or .npz file{hint}"
+            )
+        dataset = read_path(path, channels, size, named)
+    if not len(dataset.train):
+        raise DataError(f"{dataset.where} holds no training samples")
+    return dataset
 
 
 def read_path(path: Path, channels: int, size: tuple[int, int] | None, named: str | None = None) -> DataSet:
@@ -277,11 +281,14 @@ def fetch(source: Source, folder: Path, mirrors: tuple[str, ...] | None = None, 
         else:
             raise DownloadError("; ".join(errors))
     if source.kind == "cifar":
-        _unpack_cifar(folder / source.files[0].name, folder)
+        archive = folder / source.files[0].name
+        _unpack_cifar(archive, folder)
+        archive.unlink(missing_ok=True)  # netspec downloaded it into its cache: the batches replace it
 
 
 def _unpack_cifar(archive: Path, folder: Path) -> None:
-    """Unpack the binary batches into folder/cifar-10-batches-bin, atomically, then drop the archive."""
+    """Unpack the binary batches into folder/cifar-10-batches-bin, atomically. The archive is left
+    where it is: it may be the user's own copy (only `fetch` removes the one it downloaded)."""
     final = folder / formats.CIFAR_FOLDER
     staging = folder / f".unpack-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -302,4 +309,3 @@ def _unpack_cifar(archive: Path, folder: Path) -> None:
         raise DataError(f"cannot unpack {archive}: {error}; delete it and fetch it again") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    archive.unlink(missing_ok=True)

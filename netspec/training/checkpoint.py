@@ -32,6 +32,7 @@ RECORD = "checkpoint.json"
 FOLDER = "checkpoints"
 FORMAT = "netspec-checkpoint-1"
 WEIGHTS_FORMAT = "netspec-weights-1"
+RECORD_KEYS = {"epoch": int, "step": int, "tensors": str, "sha256": str, "optimizer": dict}  # what resuming reads
 
 
 class CheckpointError(Exception):
@@ -121,11 +122,18 @@ def load_checkpoint(run_dir: Path) -> Checkpoint | None:
         return None
     try:
         record = json.loads(path.read_text(encoding="utf-8"))
-        data = (run_dir / record["tensors"]).read_bytes()
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError) as error:
         raise CheckpointError(f"cannot read the checkpoint in {run_dir}: {error}") from None
-    if record.get("format") != FORMAT:
-        raise CheckpointError(f"{path} is not a netspec checkpoint ({record.get('format')!r})")
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        found = record.get("format") if isinstance(record, dict) else type(record).__name__
+        raise CheckpointError(f"{path} is not a netspec checkpoint ({found!r})")
+    wrong = [key for key, kind in RECORD_KEYS.items() if not isinstance(record.get(key), kind)]
+    if wrong:
+        raise CheckpointError(f"{path} is damaged: {', '.join(wrong)} missing or of the wrong type")
+    try:
+        data = (run_dir / record["tensors"]).read_bytes()
+    except OSError as error:
+        raise CheckpointError(f"cannot read the checkpoint in {run_dir}: {error}") from None
     if hashlib.sha256(data).hexdigest() != record["sha256"]:
         raise CheckpointError(f"{run_dir / record['tensors']} does not match its SHA-256 in {path}: it is damaged")
     return Checkpoint(record, load_tensors(data))
@@ -155,9 +163,7 @@ def read_weights(path: Path) -> tuple[dict[str, torch.Tensor], dict]:
     try:
         data = path.read_bytes()
         tensors = load_tensors(data)
-    except (OSError, ValueError) as error:
-        raise CheckpointError(f"cannot read {path} as safetensors: {error}") from None
-    except Exception as error:  # safetensors raises its own SafetensorError on a damaged header
+    except Exception as error:  # OSError, or safetensors' own SafetensorError on a damaged header
         raise CheckpointError(f"cannot read {path} as safetensors: {error}") from None
     metadata = _metadata(data)
     if any(k.startswith("model.") for k in tensors):

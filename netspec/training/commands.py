@@ -18,18 +18,13 @@ import re
 import sys
 from pathlib import Path
 
+from netspec.cli import _positive
 from netspec.loading import UsageError, load_spec
 from netspec.source import SourceFile
-from netspec.train_settings import PRECISIONS, TrainSettings, parse_train, with_overrides
+from netspec.train_settings import PRECISIONS, TrainSettings, with_overrides
 
 EXIT_OK, EXIT_FAILED = 0, 1
 RESUMABLE_FLAGS = ("epochs", "data", "device", "precision", "compile", "quiet")
-
-
-def _positive_int(text: str) -> int:
-    if not re.fullmatch(r"\s*[0-9]+\s*", text) or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
-    return int(text)
 
 
 def _seed(text: str) -> int:
@@ -61,8 +56,8 @@ def add_parsers(commands) -> None:
     train = commands.add_parser("train", help="train a spec's compiled model (needs torch)")
     train.add_argument("spec", nargs="?", help="a .net file (or a bundled spec); optional with --resume")
     group = train.add_argument_group("settings (over the spec's train block)")
-    group.add_argument("--epochs", type=_positive_int, help="number of epochs")
-    group.add_argument("--batch", type=_positive_int, help="global batch size")
+    group.add_argument("--epochs", type=_positive, help="number of epochs")
+    group.add_argument("--batch", type=_positive, help="global batch size")
     group.add_argument("--lr", type=_positive_float, help="learning rate")
     group.add_argument("--seed", type=_seed, help="random seed")
     group.add_argument("--data", help="a data set name (mnist, fashion-mnist, cifar10, digits-offline), folder or .npz")
@@ -82,7 +77,7 @@ def add_parsers(commands) -> None:
     )
     evaluate.add_argument("--data", help="the data set (default: the train block's)")
     evaluate.add_argument("--resize", type=_size, metavar="N|HxW", help="resize the images (default: as trained)")
-    evaluate.add_argument("--batch", type=_positive_int, help="evaluation batch size")
+    evaluate.add_argument("--batch", type=_positive, help="evaluation batch size")
     evaluate.add_argument("--device", help="cuda, cuda:N, mps or cpu (default: the first available)")
     evaluate.add_argument("--quiet", action="store_true", help="print only the accuracy")
 
@@ -106,20 +101,22 @@ def _print_diagnostics(items, source: SourceFile) -> None:
 
 
 def checked(source: SourceFile):
-    """The check result and train settings of a spec; (None, None) after printing its errors."""
+    """The check result and train settings of a spec; (None, None) after printing its errors.
+
+    The checker has already read the train block (`result.train_settings`, its errors among
+    `result.diagnostics`); a spec without one trains with the defaults."""
     from netspec.checker import check_source
-    from netspec.diagnostics import Diagnostics
+    from netspec.diagnostics import summary
 
     result = check_source(source)
-    diagnostics = Diagnostics()
-    settings = parse_train(result.network.train if result.network else None, diagnostics)
-    shown = sorted(
-        result.diagnostics.items + diagnostics.items, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0)
-    )
+    shown = result.diagnostics.sorted()
     errors = [d for d in shown if d.severity == "error"]
     _print_diagnostics(shown if errors else [d for d in shown if d.severity == "warning"], source)
+    settings = result.train_settings
+    if settings is None and result.network is not None and result.network.train is None:
+        settings = TrainSettings()
     if errors or not result.ok or settings is None:
-        print(f"{len(errors)} error{'s' * (len(errors) != 1)}: nothing trained", file=sys.stderr)
+        print(f"{summary(shown)}: nothing trained", file=sys.stderr)
         return None, None
     return result, settings
 

@@ -44,7 +44,3 @@ def compiled_model_class(result: CheckResult, path: Path) -> type[nn.Module]:
     if not path.is_file() or path.read_text(encoding="utf-8") != source:
         write_text_atomically(path, source)
     return getattr(import_file(path), class_name(result))
-
-
-def ends_in_softmax(result: CheckResult) -> bool:
-    return bool(result.layers) and result.layers[-1].kind == "softmax"
