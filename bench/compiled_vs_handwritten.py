@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import compileall
-import importlib.util
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 from netspec.checker import check_source  # noqa: E402
 from netspec.codegen import generate  # noqa: E402
 from netspec.loading import load_spec  # noqa: E402
+from netspec.training.model import compiled_model_class  # noqa: E402
 
 # --- the hand-written models -------------------------------------------------------------------
 
@@ -137,13 +137,7 @@ CASES = [
 
 def compiled_model(spec: str, folder: Path) -> nn.Module:
     result = check_source(load_spec(str(ROOT / "specs" / spec))[0])
-    path = folder / f"compiled_{Path(spec).stem}.py"
-    path.write_text(generate(result), encoding="utf-8")
-    module_spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(module_spec)
-    module_spec.loader.exec_module(module)
-    network = [v for v in vars(module).values() if isinstance(v, type) and issubclass(v, nn.Module)][-1]
-    return network()
+    return compiled_model_class(result, folder / f"compiled_{Path(spec).stem}.py")()  # as `netspec train` does
 
 
 def step_fn(model: nn.Module, compiled: bool, x: torch.Tensor, y: torch.Tensor):
