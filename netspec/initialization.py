@@ -9,18 +9,17 @@ Every scheme but `default` draws the weights of convolutions and fc layers and s
 to zero; batch normalization keeps PyTorch's γ = 1, β = 0. The fan-ins and formulas are those of
 `torch.nn.init` (He et al. 2015, Glorot & Bengio 2010).
 
-Only the `init` statement is read here, so that this stays a small function to replace once the
-whole train block is validated in one place.
+`netspec.train_settings` validates the whole train block and hands its `init` statement here;
+the compiler emits the `_init_weights` method from the resulting Init.
 """
 
 from __future__ import annotations
 
 from netspec.diagnostics import Diagnostics
-from netspec.elaborate import Network
 from netspec.layers.args import Arg, ArgError, bind, choice, real
 from netspec.pycode import Code, call
 from netspec.record import Record
-from netspec.syntax import Value
+from netspec.syntax import Statement, Value
 
 SCHEMES = ("default", "he", "xavier", "normal")
 DEFAULT_STD = 0.01
@@ -70,17 +69,10 @@ INIT_ARGS = (
 )
 
 
-def read_init(network: Network | None, diagnostics: Diagnostics) -> Init | None:
-    """The spec's `init` setting (Init() when there is none); None after reporting a located error."""
-    train = network.train if network is not None else None
-    statements = [s for s in (train.body or ()) if s.word.lower() == "init"] if train is not None else []
-    if not statements:
-        return Init()
-    for extra in statements[1:]:
-        diagnostics.error("duplicate-option", "`init` is given twice", extra.word_span, "keep one")
-    statement = statements[0]
+def read_init(statement: Statement, diagnostics: Diagnostics) -> Init | None:
+    """The `init` statement of a train block as an Init; None after reporting a located error."""
     values = bind(statement, INIT_ARGS, "init", diagnostics)
-    if values is None or len(statements) > 1:
+    if values is None:
         return None
     scheme, std = values["scheme"], values["std"]
     if std is not None and scheme != "normal":

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from typing import Any
 
 from netspec.diagnostics import Diagnostics
-from netspec.elaborate import Network
 from netspec.initialization import Init, read_init
 from netspec.layers.args import REQUIRED, Arg, ArgError, bind, boolean, choice, did_you_mean, pair, real, text, whole
 from netspec.record import Record
@@ -263,8 +262,7 @@ def _optimizer(statement: Statement, diagnostics: Diagnostics) -> OptimizerSetti
 def _init(statement: Statement, diagnostics: Diagnostics) -> Init | None:
     """`init he | xavier | normal std=0.1 | default`, read by the compiler's own parser
     (netspec.initialization) so that the two can never disagree."""
-    block = Statement(None, None, "train", statement.word_span, (), (), (statement,), statement.span)
-    return read_init(Network(train=block), diagnostics)
+    return read_init(statement, diagnostics)
 
 
 def _schedule(statement: Statement, diagnostics: Diagnostics) -> ScheduleSettings | None:
