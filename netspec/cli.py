@@ -114,18 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
 
 
-def train_default(result, key: str) -> str | None:
-    """A plain value from the spec's `train { }` block (`batch 100` → "100"), if given."""
-    train = result.network.train if result.network else None
-    for statement in train.body if train is not None and train.body else ():
-        if statement.word.lower() == key and statement.args:
-            return statement.args[0].text.lower()
-    return None
-
-
 def run_check(args) -> int:
     from netspec.checker import check_source
-    from netspec.memory import OPTIMIZER_SLOTS, estimate, optimizer_slots
+    from netspec.memory import estimate, optimizer_slots
     from netspec.report import json_report, text_report
 
     if args.kinds:
@@ -138,10 +129,10 @@ def run_check(args) -> int:
     result = check_source(source)
     memory = None
     if result.ok:
-        batch = args.batch or _int_or(train_default(result, "batch"), 1)
-        block = result.train_settings.optimizer if result.train_settings is not None else None
+        settings = result.train_settings  # None when the spec has no train block
+        batch = args.batch or (settings.batch if settings is not None else 1)
+        block = settings.optimizer if settings is not None else None
         optimizer = args.optimizer or (block.name if block is not None else "adam")
-        optimizer = optimizer if optimizer in OPTIMIZER_SLOTS else "adam"
         same = block is not None and block.name == optimizer  # its options apply
         slots = optimizer_slots(optimizer, block.amsgrad, block.momentum) if same else optimizer_slots(optimizer)
         memory = estimate(result, batch=batch, dtype=args.dtype, optimizer=optimizer, device=args.device, slots=slots)
@@ -154,10 +145,6 @@ def run_check(args) -> int:
     if not result.ok or (args.strict and result.diagnostics.warnings):
         return EXIT_SPEC_ERRORS
     return EXIT_OK
-
-
-def _int_or(text: str | None, default: int) -> int:
-    return int(text) if text and text.isdigit() and int(text) > 0 else default
 
 
 def run_specs() -> int:

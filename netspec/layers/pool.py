@@ -88,10 +88,7 @@ class AvgPool(_Pool):
     def saved(self, geometry, channels, out_numel):
         # avg_pool2d keeps its input; with SAME padding it sums the zero-padded input and divides by
         # a constant map of window sizes (a buffer), so padding is never counted (TensorFlow semantics).
-        if geometry.asymmetric:
-            ph, pw = geometry.padded_hw()
-            return [Saved("padded", channels * ph * pw)]
-        return [Saved(INPUT, channels * geometry.input_hw[0] * geometry.input_hw[1])]
+        return [geometry.saved_input(channels)]
 
     def emit(self, v, shape: Shape, output: Shape) -> Emission:
         geometry = windows.geometry(v, shape, pool=True)
