@@ -1,13 +1,23 @@
-"""Reading a spec file from disk (or from the bundled specs) without ever raising a traceback."""
+"""Reading a spec file from disk, stdin or the bundled specs, bounded, without ever raising a traceback.
+
+A spec is read at most `MAX_BYTES + 1` bytes: a regular file's size is checked before reading, a
+pipe's while reading, so `netspec check /dev/zero` or an endless pipe cannot fill the memory.
+Devices are refused (a terminal on stdin excepted), as are folders and sockets.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
+import sys
 from pathlib import Path
 
 from netspec import resources
 from netspec.source import SourceFile
 
 MAX_BYTES = 64 * 2**20
+STDIN = "-"  # `netspec check -` reads the spec from stdin
+STDIN_NAME = "<stdin>"
 
 
 class UsageError(Exception):
@@ -15,28 +25,85 @@ class UsageError(Exception):
 
 
 def load_spec(name: str) -> tuple[SourceFile, str | None]:
-    """The spec at `name`; if there is no such file but a bundled spec has that name, that one
-    (with a note saying so). Raises UsageError when neither exists or the file is unreadable."""
+    """The spec at `name` (`-`: stdin); if there is no such file but a bundled spec has that name,
+    that one (with a note saying so). Raises UsageError when neither exists, when `name` is not
+    something a spec can be read from, when it is too large, or when it is not UTF-8 text."""
+    if name == STDIN:
+        return SourceFile(STDIN_NAME, _decode(_read_stdin(), STDIN_NAME)), None
     path = Path(name)
     note = None
-    if not path.exists():
-        bundled = resources.bundled_spec(name)
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        bundled = resources.bundled_spec(name) if "\0" not in name else None
         if bundled is None:
             available = ", ".join(p.name for p in resources.bundled_specs())
-            raise UsageError(f"no such file: {name} (bundled specs: {available})")
+            raise UsageError(f"no such file: {name} (bundled specs: {available})") from None
         note = f"note: {name} not found here; using the bundled spec {bundled}"
         path = bundled
-    if path.is_dir():
-        raise UsageError(f"{name} is a folder, not a spec file")
+        info = os.stat(path)
+    except (OSError, ValueError) as error:  # a name too long, a loop of links, a NUL byte
+        raise UsageError(f"cannot read {name}: {_reason(error)}") from None
+    _check_kind(name, info, stdin=False)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())  # what was opened, should it have changed since
+            _check_kind(name, info, stdin=False)
+            data = _read_bounded(handle, name)
     except OSError as error:
-        raise UsageError(f"cannot read {name}: {error.strerror or error}") from None
-    if len(data) > MAX_BYTES:
-        raise UsageError(f"{name} is {len(data):,} bytes; specs larger than {MAX_BYTES // 2**20} MiB are refused")
+        raise UsageError(f"cannot read {name}: {_reason(error)}") from None
+    shown = str(path) if note else name
+    return SourceFile(shown, _decode(data, name)), note
+
+
+def _read_stdin() -> bytes:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # stdin closed (`<&-`) or replaced by something without bytes
+        raise UsageError(f"cannot read {STDIN_NAME}: there is no standard input")
     try:
-        text = data.decode("utf-8-sig")
+        info = os.fstat(stream.fileno())
+    except (OSError, ValueError, AttributeError):
+        info = None  # not a real descriptor (a test's replacement): read it, bounded
+    try:
+        if info is not None:
+            _check_kind(STDIN_NAME, info, stdin=os.isatty(stream.fileno()))
+        return _read_bounded(stream, STDIN_NAME)
+    except OSError as error:
+        raise UsageError(f"cannot read {STDIN_NAME}: {_reason(error)}") from None
+
+
+def _check_kind(name: str, info: os.stat_result, stdin: bool) -> None:
+    """Refuse what a spec cannot be read from: folders, devices (but a terminal on stdin), sockets."""
+    mode = info.st_mode
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{name} is a folder, not a spec file")
+    if stat.S_ISCHR(mode) and not stdin:
+        raise UsageError(f"{name} is a character device, not a spec file")
+    if stat.S_ISBLK(mode):
+        raise UsageError(f"{name} is a block device, not a spec file")
+    if stat.S_ISSOCK(mode):
+        raise UsageError(f"{name} is a socket, not a spec file")
+    if stat.S_ISREG(mode) and info.st_size > MAX_BYTES:
+        raise UsageError(f"{name} is {info.st_size:,} bytes; specs larger than {_limit()} are refused")
+
+
+def _read_bounded(handle, name: str) -> bytes:
+    data = handle.read(MAX_BYTES + 1)  # a buffered read returns this much unless the end comes first
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"{name} holds more than {MAX_BYTES:,} bytes; specs larger than {_limit()} are refused")
+    return data
+
+
+def _limit() -> str:
+    return f"{MAX_BYTES // 2**20} MiB" if MAX_BYTES % 2**20 == 0 else f"{MAX_BYTES:,} bytes"
+
+
+def _reason(error: Exception) -> str:
+    return (error.strerror if isinstance(error, OSError) else None) or str(error)
+
+
+def _decode(data: bytes, name: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UsageError(f"{name} is not UTF-8 text (byte {error.start} cannot be decoded)") from None
-    shown = str(path) if note else name
-    return SourceFile(shown, text), note

@@ -1,0 +1,144 @@
+"""Issue #7 (trust), reading specs: sizes are checked before and while reading, never after.
+
+`netspec check /dev/zero` used to read until memory ran out (the 64 MiB cap was checked after
+reading). Now a spec is read at most `MAX_BYTES + 1` bytes; a regular file's size is checked before
+reading; devices other than a terminal on stdin are refused; stdin and FIFOs are read (bounded).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from netspec import loading
+from netspec.cli import main
+from netspec.loading import UsageError, load_spec
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="/dev and FIFOs are POSIX")
+
+
+def _limited(memory: int):
+    """A child process limited to `memory` bytes of address space: a regression that reads
+    /dev/zero fails fast with MemoryError instead of filling the machine."""
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return limit
+
+
+@posix_only
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_dev_zero_is_refused_without_reading_it():
+    done = subprocess.run(
+        [sys.executable, "-m", "netspec", "check", "/dev/zero"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limited(2 * 2**30),
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert done.stderr == "netspec: error: /dev/zero is a character device, not a spec file\n"
+
+
+def test_a_regular_file_over_the_cap_is_refused_by_its_size(tmp_path, monkeypatch):
+    monkeypatch.setattr(loading, "MAX_BYTES", 100)
+    big = tmp_path / "big.net"
+    big.write_bytes(b"relu\n" * 1000)
+    with pytest.raises(UsageError) as raised:
+        load_spec(str(big))
+    assert "5,000 bytes; specs larger than 100 bytes are refused" in str(raised.value)
+
+
+@posix_only
+def test_an_endless_fifo_is_read_only_up_to_the_cap(tmp_path, monkeypatch):
+    monkeypatch.setattr(loading, "MAX_BYTES", 1000)
+    fifo = tmp_path / "spec.net"
+    os.mkfifo(fifo)
+    stop = threading.Event()
+
+    def writer():  # 100 times the cap at most: a regression reading it all stays small
+        try:
+            with open(fifo, "wb") as handle:
+                for _ in range(200):
+                    if stop.is_set():
+                        break
+                    handle.write(b"relu\n" * 100)
+        except BrokenPipeError:
+            pass
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        with pytest.raises(UsageError) as raised:
+            load_spec(str(fifo))
+    finally:
+        stop.set()
+    assert "more than 1,000 bytes; specs larger than 1,000 bytes are refused" in str(raised.value)
+    thread.join(timeout=10)
+
+
+@posix_only
+def test_a_fifo_holding_a_spec_is_read(tmp_path):
+    fifo = tmp_path / "spec.net"
+    os.mkfifo(fifo)
+    thread = threading.Thread(target=lambda: fifo.write_bytes(b"input 1x8x8\nrelu\n"), daemon=True)
+    thread.start()
+    source, _ = load_spec(str(fifo))
+    thread.join(timeout=10)
+    assert source.text == "input 1x8x8\nrelu\n"
+
+
+def test_stdin_as_a_dash(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "netspec", "check", "-"],
+        input="network Piped\ninput 1x8x8\nconv 2 3\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Piped (<stdin>)" in done.stdout
+
+
+@posix_only
+def test_stdin_from_dev_zero_is_bounded():
+    with open("/dev/zero", "rb") as zero:
+        done = subprocess.run(
+            [sys.executable, "-m", "netspec", "check", "-"],
+            stdin=zero,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            preexec_fn=_limited(2 * 2**30),
+        )
+    assert done.returncode == 2
+    assert "<stdin> is a character device, not a spec file" in done.stderr
+
+
+def test_a_folder_is_refused(capsys, tmp_path):
+    assert main(["check", str(tmp_path)]) == 2
+    assert "is a folder, not a spec file" in capsys.readouterr().err
+
+
+@posix_only
+def test_an_unreadable_file_is_a_usage_error(capsys, tmp_path):
+    path = tmp_path / "secret.net"
+    path.write_text("relu\n", encoding="utf-8")
+    path.chmod(0)
+    if os.access(path, os.R_OK):
+        pytest.skip("running as root: permissions do not stop reading")
+    assert main(["check", str(path)]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_a_name_too_long_is_a_usage_error(capsys):
+    assert main(["check", "x" * 5000 + ".net"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("netspec: error: ") and "Traceback" not in err
