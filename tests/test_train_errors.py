@@ -12,7 +12,7 @@ from train_fixtures import TINY_SPEC, digits_npz, only_run, write_spec
 from netspec import memory
 from netspec.checker import check_text
 from netspec.cli import main
-from netspec.training import checkpoint, runner
+from netspec.training import checkpoint
 
 
 @pytest.fixture
@@ -36,8 +36,19 @@ def test_a_batch_smaller_than_the_processes_is_refused_before_training(tiny, cap
     [
         ("[1, 2]", "is not a netspec checkpoint ('list')"),
         ('"epoch 1"', "is not a netspec checkpoint ('str')"),
-        ({"format": checkpoint.FORMAT, "epoch": 1}, "is damaged: step, tensors, sha256, optimizer missing"),
-        ({"format": checkpoint.FORMAT, "epoch": "1", "step": 8, "tensors": 3, "sha256": "", "optimizer": {}}, "epoch"),
+        ({"format": checkpoint.FORMAT, "epoch": 1}, "is damaged: step, tensors, sha256, optimizer, history missing"),
+        (
+            {
+                "format": checkpoint.FORMAT,
+                "epoch": "1",
+                "step": 8,
+                "tensors": 3,
+                "sha256": "",
+                "optimizer": {},
+                "history": [],
+            },
+            "epoch",
+        ),
     ],
     ids=["list", "string", "missing-keys", "wrong-types"],
 )
@@ -60,12 +71,15 @@ def test_resuming_from_a_malformed_checkpoint_exits_1_without_a_traceback(tiny, 
     assert "netspec: error:" in err and "is damaged" in err and "Traceback" not in err
 
 
-def test_other_processes_import_the_model_from_a_private_folder_that_is_removed(tmp_path, monkeypatch):
+def test_processes_without_a_run_folder_compile_the_model_in_memory_and_write_no_file(tmp_path, monkeypatch):
     import tempfile
 
+    from netspec.training.model import compiled_model_class
+
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
     result = check_text(TINY_SPEC, "tiny.net")
-    network = runner._private_model_class(result)
+    network = compiled_model_class(result)
     assert network()(torch.zeros(2, 1, 28, 28)).shape == (2, 10)
     assert list(tmp_path.iterdir()) == []
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 import sys
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from netspec.cli import _positive
 from netspec.loading import UsageError, load_spec
 from netspec.source import SourceFile
 from netspec.train_settings import PRECISIONS, TrainSettings, with_overrides
+from netspec.training.text import printable
 
 EXIT_OK, EXIT_FAILED = 0, 1
 RESUMABLE_FLAGS = ("epochs", "data", "device", "precision", "compile", "quiet")
@@ -121,11 +123,42 @@ def checked(source: SourceFile):
     return result, settings
 
 
+def _error(message: object) -> None:
+    """`netspec: error: …` on stderr, with control characters from specs, data or run folders escaped."""
+    print(f"netspec: error: {printable(str(message), newlines=True)}", file=sys.stderr)
+
+
 def run_train(args) -> int:
     runner = _import_runner()
     from netspec.data import DataError
-    from netspec.training.checkpoint import CheckpointError
+    from netspec.training.limits import SettingsError
+    from netspec.training.run_folder import DamagedRun
 
+    try:
+        return _train(args, runner)
+    except (DataError, DamagedRun, SettingsError) as error:
+        _error(error)
+        return EXIT_FAILED
+    except runner.TrainingStopped as stop:
+        print(f"netspec: stopped: {printable(str(stop), newlines=True)}", file=sys.stderr)
+        return EXIT_FAILED
+    except runner.Interrupted as interrupted:
+        done = f" after epoch {interrupted.epoch}" if interrupted.epoch else " before its first epoch ended"
+        if interrupted.run_dir is not None:
+            print(
+                f"netspec: interrupted{done}; resume with: netspec train --resume "
+                f"{printable(shlex.quote(str(interrupted.run_dir)))}",
+                file=sys.stderr,
+            )
+        else:
+            print("netspec: interrupted", file=sys.stderr)
+        return 128 + interrupted.signal_number
+    except KeyboardInterrupt:
+        print("netspec: interrupted before the run started", file=sys.stderr)
+        return 130
+
+
+def _train(args, runner) -> int:
     resume = Path(args.resume) if args.resume else None
     if resume is not None:
         source, settings = _resumed(args, resume)
@@ -159,41 +192,48 @@ def run_train(args) -> int:
         resume=resume,
         spec_path=args.spec or "",
     )
-    try:
-        outcome = runner.train(result, settings, options, named=named)
-    except (DataError, CheckpointError) as error:
-        print(f"netspec: error: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    except runner.TrainingStopped as stop:
-        print(f"netspec: stopped: {stop}", file=sys.stderr)
-        return EXIT_FAILED
+    outcome = runner.train(result, settings, options, named=named)
     if args.quiet and outcome.run_dir is not None:
         accuracy = outcome.test_acc
         shown = f"test accuracy {accuracy:.2%}  " if accuracy is not None else ""
-        print(f"{shown}run folder {outcome.run_dir}")
+        print(printable(f"{shown}run folder {outcome.run_dir}"))
     return EXIT_OK
 
 
 def _resumed(args, run_dir: Path) -> tuple[SourceFile, TrainSettings]:
     """The spec and settings of the run in `run_dir`, with the flags that may change on resuming."""
-    from netspec.training.outputs import read_run_json
+    import hashlib
 
-    info_path = run_dir / "run.json"
-    if not info_path.is_file():
-        raise UsageError(f"--resume {run_dir}: no run.json there; give the folder of a netspec run")
+    from netspec.training.outputs import read_run_json
+    from netspec.training.run_folder import SPEC_LIMIT, DamagedRun, read_inside
+
+    if not run_dir.is_dir():
+        raise UsageError(f"--resume {run_dir}: no such folder; give the folder of a netspec run")
     try:
-        info = read_run_json(info_path)
-        settings = TrainSettings.from_json(info["settings"])
-        saved = (run_dir / "spec.net").read_text(encoding="utf-8")
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise UsageError(f"--resume {run_dir}: cannot read the run ({error})") from None
+        info = read_run_json(run_dir)
+    except FileNotFoundError:
+        raise UsageError(f"--resume {run_dir}: no run.json there; give the folder of a netspec run") from None
+    settings = TrainSettings.from_json(info["settings"])  # every field checked by read_run_json
+    try:
+        spec_bytes = read_inside(run_dir, "spec.net", SPEC_LIMIT)
+    except FileNotFoundError:
+        raise DamagedRun(f"{run_dir / 'spec.net'} is missing; the run folder is damaged") from None
+    try:
+        saved = spec_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DamagedRun(f"{run_dir / 'spec.net'} is not UTF-8 text; the run folder is damaged") from None
+    recorded = info.get("spec", {}).get("sha256")
+    if recorded and hashlib.sha256(spec_bytes).hexdigest() != recorded:
+        raise DamagedRun(
+            f"{run_dir / 'spec.net'} is not the spec run.json records (its SHA-256 differs); the run folder is damaged"
+        )
     fixed = [flag for flag in ("batch", "lr", "seed", "resize") if getattr(args, flag) is not None]
     if fixed:
         raise UsageError(
             f"--resume continues a run with its own settings; --{fixed[0]} cannot change them "
             f"(flags allowed with --resume: {', '.join('--' + f for f in RESUMABLE_FLAGS)})"
         )
-    name = info.get("spec", {}).get("path") or str(run_dir / "spec.net")
+    name = printable(info.get("spec", {}).get("path") or str(run_dir / "spec.net"))
     source = SourceFile(name, saved)
     if args.spec:
         given, _ = load_spec(args.spec)
@@ -207,7 +247,8 @@ def _resumed(args, run_dir: Path) -> tuple[SourceFile, TrainSettings]:
 def run_eval(args) -> int:
     runner = _import_runner()
     from netspec.data import DataError
-    from netspec.training.checkpoint import CheckpointError
+    from netspec.training.limits import SettingsError
+    from netspec.training.run_folder import DamagedRun
 
     source, note = load_spec(args.spec)
     if note and not args.quiet:
@@ -224,8 +265,8 @@ def run_eval(args) -> int:
         accuracy, count, dataset, notes = runner.evaluate_weights(
             result, settings, weights, args.device, args.batch, named, args.quiet
         )
-    except (DataError, CheckpointError) as error:
-        print(f"netspec: error: {error}", file=sys.stderr)
+    except (DataError, DamagedRun, SettingsError) as error:
+        _error(error)
         return EXIT_FAILED
     for line in notes:
         print(line, file=sys.stderr)

@@ -1,6 +1,11 @@
-"""The model a run trains: the source `netspec compile` emits, written to a file and imported.
+"""The model a run trains: the source `netspec compile` emits, compiled from memory.
 
-Only code that netspec generated is ever imported (never text from a spec: see netspec.pycode).
+Only code that netspec has just generated is ever executed (never text from a spec: see
+netspec.pycode). The text is compiled with `compile()` and run in a fresh module namespace: nothing
+is imported from a file, so no `model.py` or `__pycache__/*.pyc` that a run folder holds (a run
+folder may come from someone else) is ever read or executed, and no `__pycache__` is written. The
+same text is written to the run folder as `model.py`, for the user only.
+
 The generated class takes `log_probs=True` to return log-probabilities — log_softmax in place of a
 final softmax — which is what training feeds to the NLL loss, so no softmax is applied twice.
 """
@@ -8,7 +13,7 @@ final softmax — which is what training feeds to the NLL loss, so no softmax is
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import linecache
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -18,29 +23,49 @@ from torch import nn
 from netspec.checker import CheckResult
 from netspec.codegen import class_name, generate
 from netspec.files import write_text_atomically
+from netspec.training.run_folder import DamagedRun
 
 
-def import_file(path: Path) -> ModuleType:
-    """Import a generated model file under a name of its own (two runs never share a module)."""
-    digest = hashlib.sha256(str(path.resolve()).encode() + path.read_bytes()).hexdigest()[:16]
+class ModelFileError(DamagedRun):
+    """The run folder's `model.py` is something netspec cannot write over (a folder, say)."""
+
+
+def module_from_source(source: str, label: str) -> ModuleType:
+    """Execute generated `source` in a fresh module, registered as `netspec_model_<sha256>` (two
+    different sources never share a module; the same source gives the same module). Its text is
+    put in `linecache` under a name that is no file, so tracebacks, `inspect.getsource` and
+    TorchScript find it without reading any file."""
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
     name = f"netspec_model_{digest}"
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+    filename = f"<netspec generated model {label} {digest}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    code = compile(source, filename, "exec", dont_inherit=True)
+    module = ModuleType(name)
+    module.__file__ = filename
+    sys.modules[name] = module  # while it runs: classes look their module up by name
     try:
-        spec.loader.exec_module(module)
+        exec(code, module.__dict__)
     except BaseException:
         del sys.modules[name]
         raise
     return module
 
 
-def compiled_model_class(result: CheckResult, path: Path) -> type[nn.Module]:
-    """Generate the spec's module into `path` (model.py) and return its network class."""
-    source = generate(result)
+def write_model_file(path: Path, source: str) -> None:
+    """`model.py` for the user to read, written atomically; never read back. A `model.py` that is
+    a folder, a link or a device is an error: the run folder is not as netspec left it."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.is_file() or path.read_text(encoding="utf-8") != source:
-        write_text_atomically(path, source)
-    return getattr(import_file(path), class_name(result))
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise ModelFileError(f"{path} is not a regular file: the run folder is damaged (move it away and retry)")
+    write_text_atomically(path, source)
+
+
+def compiled_model_class(result: CheckResult, path: Path | None = None) -> type[nn.Module]:
+    """The spec's network class, compiled from the generated text in memory; the text is also
+    written to `path` (model.py) when one is given."""
+    source = generate(result)
+    if path is not None:
+        write_model_file(Path(path), source)
+    return getattr(module_from_source(source, class_name(result)), class_name(result))

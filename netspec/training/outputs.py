@@ -13,11 +13,15 @@ runs/<network>-<YYYYmmdd-HHMMSS>/
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
+import os
 import platform
 import re
+import shutil
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -27,19 +31,86 @@ from netspec.files import write_bytes_atomically
 COLUMNS = ("epoch", "loss", "train_acc", "val_acc", "test_acc", "lr", "seconds", "samples_per_s")
 
 
-def new_run_dir(runs: Path, network: str, now: datetime | None = None) -> Path:
-    """`runs/<network>-<YYYYmmdd-HHMMSS>`, with `-2`, `-3` … if that folder exists already."""
+NAME_LIMIT = 80  # characters of the network's name in a run folder's name (file names end at 255 bytes)
+
+
+def run_dir_name(network: str) -> str:
+    """The network's name as a folder name: letters, digits, `._-`, at most NAME_LIMIT characters."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", network).strip("-.")[:NAME_LIMIT].strip("-.")
+    return name or "network"
+
+
+def check_runs_folder(runs: Path) -> None:
+    """Raise UsageError unless `runs` is, or can be made as, a folder to write run folders into."""
+    from netspec.loading import UsageError
+
+    probe = Path(runs)
+    while not probe.exists() and not probe.is_symlink() and probe != probe.parent:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        what = "a file" if probe.is_file() else "not a folder"
+        raise UsageError(f"--runs {runs}: {probe} is {what}; give a folder for the run folders")
+    if probe.is_dir() and not os.access(probe, os.W_OK | os.X_OK):
+        raise UsageError(f"--runs {runs}: cannot write in {probe}")
+
+
+def new_run_dir(runs: Path, network: str, files: dict[str, bytes] | None = None, now: datetime | None = None) -> Path:
+    """`runs/<network>-<YYYYmmdd-HHMMSS>`, with `-2`, `-3` … if that folder exists already.
+
+    The folder is made under a hidden temporary name (`.<name>.tmp-XXXX`), `files` (run.json and
+    spec.net) are written into it, and only then is it renamed into place: every run folder that
+    can be seen holds its run.json, so a run killed at any moment can be resumed or is marked."""
+    from netspec.loading import UsageError
+
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", network).strip("-.") or "network"
-    runs.mkdir(parents=True, exist_ok=True)
-    for attempt in range(1, 1000):
-        path = runs / (f"{name}-{stamp}" if attempt == 1 else f"{name}-{stamp}-{attempt}")
-        try:
-            path.mkdir()
-            return path
-        except FileExistsError:
+    name = run_dir_name(network)
+    try:
+        runs.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=".tmp", dir=runs))
+    except OSError as error:
+        raise UsageError(f"--runs {runs}: cannot make a run folder there ({error.strerror or error})") from None
+    try:
+        os.chmod(staging, 0o777 & ~_umask())
+        for file_name, data in (files or {}).items():
+            write_bytes_atomically(staging / file_name, data)
+        for attempt in range(1, 1000):
+            path = runs / (f"{name}-{stamp}" if attempt == 1 else f"{name}-{stamp}-{attempt}")
+            if path.exists() or path.is_symlink():
+                continue
+            try:
+                os.rename(staging, path)  # a folder made meanwhile under that name: not empty, refused
+                return path
+            except OSError as error:
+                if error.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    raise UsageError(f"--runs {runs}: cannot find a free name for a run folder")
+
+
+def remove_leftovers(run_dir: Path) -> list[Path]:
+    """Remove the temporary files (`.NAME.XXXX.tmp`, netspec.files) that a killed run left in the
+    run folder and its checkpoints/; links and folders are left alone. Returns what was removed."""
+    removed = []
+    for folder in (run_dir, run_dir / "checkpoints"):
+        if folder.is_symlink() or not folder.is_dir():
             continue
-    raise RuntimeError(f"cannot create a run folder in {runs}")
+        for path in folder.iterdir():
+            if path.name.startswith(".") and path.name.endswith(".tmp") and not path.is_symlink() and path.is_file():
+                try:
+                    path.unlink()
+                    removed.append(path)
+                except OSError:
+                    pass
+    return removed
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_metrics(path: Path, rows: list[dict]) -> None:
@@ -116,9 +187,22 @@ def versions() -> dict:
     return found
 
 
+def run_json_bytes(info: dict) -> bytes:
+    return (json.dumps(info, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
 def write_run_json(path: Path, info: dict) -> None:
-    write_bytes_atomically(path, (json.dumps(info, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    write_bytes_atomically(path, run_json_bytes(info))
 
 
-def read_run_json(path: Path) -> dict:
-    return json.loads(path.read_text(encoding="utf-8"))
+def read_run_json(run_dir: Path) -> dict:
+    """run.json of a run folder, validated (netspec.training.run_folder); raises DamagedRun."""
+    from netspec.training.run_folder import RUN_JSON, RUN_JSON_LIMIT, DamagedRun, read_inside, validate
+
+    path = run_dir / "run.json"
+    data = read_inside(run_dir, "run.json", RUN_JSON_LIMIT)
+    try:
+        info = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise DamagedRun(f"{path} is not JSON ({error}); the run folder is damaged") from None
+    return validate(info, RUN_JSON, path)

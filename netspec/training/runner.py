@@ -21,8 +21,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
+import os
+import signal
 import sys
-import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,25 +40,40 @@ from netspec.checker import CheckResult
 from netspec.data import DataError, DataSet, Split
 from netspec.data import load as load_data
 from netspec.data.device import DeviceSplit, epoch_generator, epoch_seed
-from netspec.files import write_text_atomically
 from netspec.layers.base import fmt_shape
 from netspec.loading import UsageError
 from netspec.progress import Bar, is_terminal
 from netspec.train_settings import OptimizerSettings, TrainSettings
 from netspec.training import checkpoint as ckpt
-from netspec.training import distributed, outputs
+from netspec.training import distributed, limits, outputs
 from netspec.training.model import compiled_model_class
 from netspec.training.optim import build_optimizer, learning_rate, set_lr
+from netspec.training.text import printable
 from netspec.units import fmt_bytes
 
 PRECISION_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
 # Devices where images go channels-last (N, H, W, C in memory): cuDNN's and oneDNN's faster layout
 # for convolutions (a LeNet-5 step was 1.2–1.5x faster on CPU with it in a micro-benchmark here).
 CHANNELS_LAST = ("cuda", "cpu")
+# A mean loss per sample above this has diverged, even while still finite: a classifier's NLL starts
+# near ln(classes) (2.3 for ten), and a log-probability of −1e6 needs logits 1e6 apart.
+DIVERGED_LOSS = 1e6
 
 
 class TrainingStopped(Exception):
     """The run cannot go on (a NaN loss, out of memory); the message says why and what to do."""
+
+
+class Interrupted(Exception):
+    """Ctrl-C or SIGTERM during a run: run.json says `interrupted`; `run_dir` can be resumed."""
+
+    def __init__(self, run_dir: Path | None, epoch: int, signal_number: int):
+        super().__init__("interrupted")
+        self.run_dir, self.epoch, self.signal_number = run_dir, epoch, signal_number
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread like Ctrl-C's KeyboardInterrupt."""
 
 
 @dataclass
@@ -210,16 +227,76 @@ def prepare_data(
             return None
         return DeviceSplit(split, device, resize, flatten=len(result.input_shape) == 1)
 
-    splits = [on_device(s) for s in (train, val, dataset.test)]
+    where = f"the data `{dataset.name}` ({dataset.where})"
+    for label, split in (("training", train), ("test", dataset.test)):
+        if split is not None and len(split) == 0:
+            raise DataError(f"{where} has a {label} split with no samples")
+    check_resize_fits(dataset, settings.resize, resize, device)
+    try:
+        splits = [on_device(s) for s in (train, val, dataset.test)]
+    except RuntimeError as error:  # an allocation the estimate let through
+        if "alloc" not in str(error).lower() and not is_out_of_memory(error):
+            raise
+        raise DataError(f"{where} does not fit in the memory of {device}: {str(error).splitlines()[0]}") from None
+    for label, split in zip(("training", "validation", "test"), splits, strict=True):
+        if split is not None and split.x.is_floating_point() and not bool(torch.isfinite(split.x).all()):
+            raise DataError(f"{where} has NaN or infinite values in its {label} samples: netspec cannot train on them")
     mean = std = None
     if normalization is not None:
         mean, std = normalization.get("mean"), normalization.get("std")
+        channels_now = splits[0].x.shape[1] if splits[0].x.dim() == 4 else 1
+        if len(mean) != channels_now or len(std) != channels_now:
+            raise DataError(
+                f"the run's normalization has {len(mean)} mean(s) and {len(std)} std(s), but {where} has "
+                f"{channels_now} channel(s): the run folder or weights belong to other data"
+            )
     elif settings.normalize:
         mean, std = splits[0].statistics()
     for split in splits:
         if split is not None:
             split.set_normalization(mean, std)
     return Prepared(dataset, splits[0], splits[1], splits[2], mean, std)
+
+
+def available_memory(device: torch.device) -> int | None:
+    """Bytes free for new tensors on `device` (CUDA: mem_get_info; CPU: MemAvailable), or None."""
+    if device.type == "cuda":
+        return torch.cuda.mem_get_info(device)[0]
+    if device.type == "cpu":
+        try:
+            with open("/proc/meminfo", encoding="ascii") as meminfo:
+                for line in meminfo:
+                    if line.startswith("MemAvailable:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            pass
+        try:
+            return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (ValueError, OSError, AttributeError):
+            return None
+    return None
+
+
+def check_resize_fits(
+    dataset: DataSet, size: tuple[int, int] | None, applied: tuple[int, int] | None, device: torch.device
+) -> None:
+    """A clear error, before allocating, when the resized images cannot be held on `device`: every
+    split (stored as it is read, uint8 or float32) plus one float32 chunk being resized."""
+    if applied is None:
+        return
+    channels = dataset.sample_shape[0]
+    count = len(dataset.train) + (len(dataset.test) if dataset.test is not None else 0)
+    itemsize = dataset.train.x.dtype.itemsize
+    needed = (
+        count * channels * applied[0] * applied[1] * itemsize
+        + 4 * min(count, 2048) * channels * applied[0] * applied[1]
+    )
+    free = available_memory(device)
+    if free is not None and needed > free:
+        raise DataError(
+            f"resize {applied[0]}x{applied[1]} makes the {count:,} images of `{dataset.name}` take {fmt_bytes(needed)} "
+            f"on {device}, which has {fmt_bytes(free)} free: use a smaller resize"
+        )
 
 
 # --- loss, steps, evaluation ----------------------------------------------------------------------
@@ -268,7 +345,9 @@ def evaluate(
     distributed.all_sum(world, counts)
     model.train(was_training)
     correct, total = counts.tolist()
-    return correct / total if total else float("nan")
+    if not total:
+        raise DataError("a split with no samples cannot be evaluated")
+    return correct / total
 
 
 def is_out_of_memory(error: BaseException) -> bool:
@@ -319,11 +398,18 @@ def out_of_memory_message(
     return "\n".join(lines)
 
 
-def nonfinite_message(value: float, epoch: int, step: int, lr: float) -> str:
+def nonfinite_message(value: float, epoch: int, step: int, lr: float, kept: int | None = None) -> str:
+    """Why the run stopped: a loss that is NaN or infinite, or finite but past DIVERGED_LOSS. The data
+    was checked for NaN and infinities when it was loaded, so the learning rate is the suspect.
+    `kept`: the epoch whose checkpoint is kept (None: no epoch finished, nothing was saved)."""
+    became = f"became {value}" if not math.isfinite(value) else f"reached {value:.3g} per sample (it diverged)"
+    checkpoint = (
+        f"the checkpoint of epoch {kept} is kept" if kept else "no epoch had finished, so no checkpoint was saved"
+    )
     return (
-        f"the loss became {value} at epoch {epoch} (step {step:,}, lr {lr:.3g}); training stopped. "
+        f"the loss {became} at epoch {epoch} (step {step:,}, lr {lr:.3g}); training stopped. "
         f"The learning rate is probably too high: try --lr {lr / 10:.3g}, or a lower lr= in the spec's "
-        "`optimizer` setting (the last complete epoch's checkpoint is kept)."
+        f"`optimizer` setting ({checkpoint})."
     )
 
 
@@ -341,20 +427,43 @@ def spec_sha256(result: CheckResult) -> str:
 
 def train(result: CheckResult, settings: TrainSettings, options: RunOptions, named: str | None = None) -> RunResult:
     """Train a checked spec; returns the run folder and its metrics. Raises TrainingStopped,
-    DataError or UsageError with a message for the user."""
+    DataError, DamagedRun, SettingsError or UsageError with a message for the user, and
+    Interrupted after Ctrl-C or SIGTERM (the run folder then says `interrupted`)."""
+    limits.check_usable(settings)
     world = distributed.requested()
     if settings.batch < world.size:
         raise UsageError(
             f"batch {settings.batch} cannot be split between {world.size} processes: each takes a slice of every "
             f"global batch; use --batch {world.size} or more"
         )
+    if world.main and options.resume is None:
+        outputs.check_runs_folder(options.runs)
     device = pick_device(options.device, world)
     precision = resolve_precision(settings.precision, device)
-    distributed.start(world, device)
+    with _sigterm_as_interrupt():
+        distributed.start(world, device)
+        try:
+            return _Run(result, settings, options, world, device, precision, named).run()
+        finally:
+            distributed.stop(world)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM raises Terminated (a KeyboardInterrupt) in the main thread, so that a run that is
+    told to stop marks its run.json `interrupted` as Ctrl-C does; the old handler comes back after."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def terminate(number, frame):
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, terminate)
     try:
-        return _Run(result, settings, options, world, device, precision, named).run()
+        yield
     finally:
-        distributed.stop(world)
+        signal.signal(signal.SIGTERM, previous)
 
 
 class _Run:
@@ -369,14 +478,27 @@ class _Run:
         self.out = options.out
         self.talk = world.main and not options.quiet
         self.run_dir: Path | None = None
+        self.info: dict | None = None
+        self.completed = 0  # the last epoch whose checkpoint is written
 
     def say(self, text: str) -> None:
+        """Print a line of the run's report, with any control characters from the spec or data escaped."""
         if self.talk:
-            print(text, file=self.out, flush=True)
+            print(printable(text), file=self.out, flush=True)
 
     # The parts of a run, in order.
 
     def run(self) -> RunResult:
+        if self.world.main:
+            self.run_dir = self.options.resume
+        try:
+            return self.start_and_train()
+        except KeyboardInterrupt as interrupt:
+            self.write_run_json("interrupted")
+            number = signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT
+            raise Interrupted(self.run_dir, self.completed, int(number)) from None
+
+    def start_and_train(self) -> RunResult:
         s = self.settings
         if s.deterministic:
             torch.use_deterministic_algorithms(True, warn_only=True)
@@ -385,19 +507,23 @@ class _Run:
             torch.backends.cudnn.benchmark = not s.deterministic
             torch.set_float32_matmul_precision("high")
             torch.cuda.reset_peak_memory_stats(self.device)
-        resumed = ckpt.load_checkpoint(self.options.resume) if self.options.resume else None
-        normalization = resumed.record.get("weights_metadata", {}).get("normalize") if resumed else None
-        data = prepare_data(self.result, s, self.device, self.options.quiet, self.named, normalization)
-        self.data = data
-        self.run_dir = self.options.resume or (
-            outputs.new_run_dir(self.options.runs, self.result.name) if self.world.main else None
-        )
-        if self.world.main and self.options.resume is None:
-            write_text_atomically(self.run_dir / "spec.net", self.result.source.text)
-        if self.world.main:
-            network_class = compiled_model_class(self.result, self.run_dir / "model.py")
-        else:
-            network_class = _private_model_class(self.result)
+        resume = self.options.resume
+        record = ckpt.load_record(resume) if resume else None
+        normalization = (record.get("weights_metadata") or {}).get("normalize") if record else None
+        if record is not None:
+            self.completed = record["epoch"]
+        self.data = prepare_data(self.result, s, self.device, self.options.quiet, self.named, normalization)
+        if self.world.main and resume is not None:
+            outputs.remove_leftovers(resume)
+        elif self.world.main:
+            self.info = self.first_info()
+            self.run_dir = outputs.new_run_dir(
+                self.options.runs,
+                self.result.name,
+                files={"run.json": outputs.run_json_bytes(self.info), "spec.net": self.result.source.text.encode()},
+            )
+        # The model's code is generated and compiled in memory; model.py is only written for the user.
+        network_class = compiled_model_class(self.result, self.run_dir / "model.py" if self.world.main else None)
         seed_everything(s.seed)
         model = network_class().to(self.device)
         if self.device.type in CHANNELS_LAST and len(self.result.input_shape) == 3:
@@ -406,13 +532,11 @@ class _Run:
         scaler = _grad_scaler() if self.precision == "fp16" else None
         rows: list[dict] = []
         step, start_epoch = 0, 1
-        if resumed is not None:
-            model.load_state_dict(resumed.model_state())
-            ckpt.restore_optimizer(optimizer, resumed)
-            if scaler is not None and resumed.record.get("scaler"):
-                scaler.load_state_dict(resumed.record["scaler"])
-            rows = list(resumed.record.get("history", []))
-            step, start_epoch = int(resumed.record["step"]), resumed.epoch + 1
+        resumed = None
+        if record is not None:
+            resumed = self.read_checkpoint(resume, record, model, optimizer, scaler)
+            rows = list(record["history"])
+            step, start_epoch = record["step"], record["epoch"] + 1
         self.model, self.optimizer, self.scaler = model, optimizer, scaler
         self.info = self.run_info(resumed)
         self.write_run_json("running")
@@ -429,7 +553,7 @@ class _Run:
         except TrainingStopped as stop:
             self.write_run_json("stopped", reason=str(stop))
             raise
-        except BaseException as error:
+        except Exception as error:
             if is_out_of_memory(error):
                 message = out_of_memory_message(
                     self.result,
@@ -440,10 +564,38 @@ class _Run:
                 )
                 self.write_run_json("stopped", reason="out of memory")
                 raise TrainingStopped(message) from None
-            if isinstance(error, KeyboardInterrupt):
-                self.write_run_json("interrupted")
             raise
         return self.finish(rows)
+
+    def read_checkpoint(self, run_dir: Path, record: dict, model, optimizer, scaler) -> ckpt.Checkpoint:
+        """The checkpoint's tensors, checked against the model and optimizer, loaded into them."""
+        s = self.settings
+        state_bytes = sum(t.numel() * t.element_size() for t in model.state_dict().values())
+        probe = ckpt.optimizer_probe(lambda ps: build_optimizer(ps, s.optimizer, s.weight_decay, torch.device("cpu")))
+        # The file holds the model's state and up to one copy of it per optimizer slot, plus a header.
+        limit = state_bytes * (2 + len(probe)) + 16 * 2**20
+        checkpoint = ckpt.Checkpoint(record, ckpt.load_checkpoint_tensors(run_dir, record, limit))
+        ckpt.check_tensors(checkpoint, model, probe)
+        model.load_state_dict(checkpoint.model_state())
+        ckpt.restore_optimizer(optimizer, checkpoint)
+        saved_scaler = record.get("scaler")
+        if scaler is not None and saved_scaler:
+            if set(saved_scaler) != set(scaler.state_dict()):
+                raise ckpt.CheckpointError(
+                    f"{run_dir / ckpt.RECORD}: scaler: not a grad scaler's state; the run folder is damaged"
+                )
+            scaler.load_state_dict(saved_scaler)
+        return checkpoint
+
+    def first_info(self) -> dict:
+        """run.json as it is written with the run folder, before anything else: enough to resume."""
+        return {
+            "network": self.result.name,
+            "spec": {"path": self.options.spec_path, "sha256": spec_sha256(self.result)},
+            "settings": self.settings.to_json(),
+            "status": "starting",
+            "started": _now(),
+        }
 
     def describe(self, start_epoch: int) -> None:
         s, d = self.settings, self.data
@@ -472,7 +624,7 @@ class _Run:
         )
         net.train()
         totals = torch.zeros(3, dtype=torch.float64, device=device)  # loss sum, correct, samples
-        bad = torch.zeros((), dtype=torch.bool, device=device)
+        worst = torch.zeros((), dtype=torch.float32, device=device)  # the largest mean loss of a batch (NaN sticks)
         # A NaN check costs a sync: every step on CPU, every 100 on a GPU, at the epoch's end when
         # distributed (all processes must stop together, so they decide on the summed flag).
         check_every = 0 if world.active else (1 if device.type == "cpu" else 100)
@@ -498,10 +650,10 @@ class _Run:
                 totals[0] += loss_sum.detach()
                 totals[1] += (log_probs.argmax(dim=1) == y).sum()
                 totals[2] += len(y)
-                bad |= ~torch.isfinite(loss_sum.detach())
-            if check_every and step % check_every == 0 and bool(bad):
+                worst = torch.maximum(worst, loss_sum.detach().float() / len(y))  # NaN propagates
+            if check_every and step % check_every == 0 and _diverged(worst):
                 bar.close()
-                raise TrainingStopped(nonfinite_message(float(totals[0]), epoch, step, lr))
+                raise TrainingStopped(nonfinite_message(float(worst), epoch, step, lr, epoch - 1))
             if bar.due():
                 loss_mean, correct, seen = totals.tolist()
                 elapsed = time.perf_counter() - started
@@ -514,11 +666,12 @@ class _Run:
             torch.cuda.synchronize(device)
         seconds = time.perf_counter() - started
         distributed.all_sum(world, totals)
-        bad_any = distributed.all_sum(world, bad.to(torch.int32))
+        bad_any = distributed.all_sum(world, (~(worst <= DIVERGED_LOSS)).to(torch.int32))
         loss_total, correct, seen = totals.tolist()
         if bool(bad_any) or not math.isfinite(loss_total):
             bar.close()
-            raise TrainingStopped(nonfinite_message(loss_total / max(seen, 1), epoch, step, lr))
+            value = float(worst) if _diverged(worst) else loss_total / max(seen, 1)
+            raise TrainingStopped(nonfinite_message(value, epoch, step, lr, epoch - 1))
         eval_batch = max(s.batch, 2 * s.batch // world.size)
         row = {
             "epoch": epoch,
@@ -538,6 +691,7 @@ class _Run:
         bar.close(self.epoch_line(row) if self.talk else None)
         if world.main:
             self.save(epoch, step, rows)
+        self.completed = epoch
         return step
 
     def epoch_line(self, row: dict) -> str:
@@ -606,7 +760,7 @@ class _Run:
         }
 
     def write_run_json(self, status: str, **more) -> None:
-        if not self.world.main or self.run_dir is None:
+        if not self.world.main or self.run_dir is None or self.info is None:
             return
         self.info.update(status=status, updated=_now(), **more)
         outputs.write_run_json(self.run_dir / "run.json", self.info)
@@ -656,11 +810,9 @@ def _grad_scaler():
     return torch.cuda.amp.GradScaler()  # pragma: no cover - older torch
 
 
-def _private_model_class(result: CheckResult) -> type[nn.Module]:
-    """The network class for a process that writes no run folder: generated into a fresh private
-    folder (mkdtemp: mode 0o700, an unpredictable name), imported, then removed."""
-    with tempfile.TemporaryDirectory(prefix="netspec-model-") as folder:
-        return compiled_model_class(result, Path(folder) / "model.py")
+def _diverged(worst: torch.Tensor) -> bool:
+    """The largest batch loss is NaN, infinite, or past DIVERGED_LOSS (one sync)."""
+    return not bool(worst <= DIVERGED_LOSS)
 
 
 def _now() -> str:
@@ -681,20 +833,20 @@ def evaluate_weights(
 ) -> tuple[float, int, DataSet, list[str]]:
     """Test accuracy of saved weights on the data's test split: (accuracy, test samples, data, notes)."""
     notes = []
-    tensors, meta = ckpt.read_weights(weights)
+    device = pick_device(device_flag, distributed.World())
+    model = compiled_model_class(result)()
+    state_bytes = sum(t.numel() * t.element_size() for t in model.state_dict().values())
+    # weights.safetensors, or a checkpoint's tensors (the model's and up to 4 optimizer slots), and a header
+    tensors, meta = ckpt.read_weights(weights, limit=6 * state_bytes + 16 * 2**20)
     if meta.get("spec_sha256") and meta["spec_sha256"] != spec_sha256(result):
         notes.append("note: these weights were trained from a different version of this spec")
     if meta.get("resize") and settings.resize is None:
         settings = settings.replace(resize=tuple(meta["resize"]))
-    device = pick_device(device_flag, distributed.World())
-    with tempfile.TemporaryDirectory(prefix="netspec-eval-") as folder:
-        network_class = compiled_model_class(result, Path(folder) / "model.py")
-        model = network_class()
     try:
-        model.load_state_dict(tensors)
-    except RuntimeError as error:
-        first = str(error).splitlines()[0:3]
-        raise UsageError(f"{weights} does not fit {result.name}: {' '.join(first)}") from None
+        ckpt.check_model_tensors(tensors, model, str(weights))
+    except ckpt.CheckpointError as error:
+        raise UsageError(f"{weights} does not fit {result.name}: {error}") from None
+    model.load_state_dict(tensors)
     model.to(device)
     normalization = meta.get("normalize") if "normalize" in meta else None
     if "normalize" in meta and normalization is None:
