@@ -95,21 +95,39 @@ def _window(rng: random.Random, pool: bool) -> list[str]:
 
 
 def random_layers(rng: random.Random, channels: int) -> list[str]:
-    """Statements of a random stack on a `channels` x H x W input: a spatial part, then maybe a head."""
+    """Statements of a random stack on a `channels` x H x W input: a spatial part, then maybe a head.
+    At most two layers enlarge the feature maps (convtranspose, upsample)."""
     lines = []
+    enlarging = 0
+    kinds = ["conv", "conv", "deconv", "upsample", "maxpool", "avgpool", "l2pool", "batchnorm", "lrn", "act", "dropout"]
     for _ in range(rng.randint(1, 7)):
-        kind = rng.choice(["conv", "conv", "maxpool", "avgpool", "l2pool", "batchnorm", "lrn", "act", "dropout"])
+        kind = rng.choice(kinds)
+        if kind in ("deconv", "upsample"):
+            enlarging += 1
+            if enlarging > 2:
+                kind = "act"
         if kind == "conv":
             filters = rng.randint(1, 6)
             parts = ["conv", str(filters), *_window(rng, pool=False)]
             if rng.random() < 0.2:
                 parts.append(f"dilation={rng.randint(1, 2)}")
-            divisors = [g for g in range(2, min(channels, filters) + 1) if channels % g == 0 and filters % g == 0]
-            if divisors and rng.random() < 0.3:
-                parts.append(f"groups={rng.choice(divisors)}")
-            if rng.random() < 0.2:
-                parts.append("bias=false")
+            parts += _groups_and_bias(rng, channels, filters)
             channels = filters
+        elif kind == "deconv":
+            filters, stride, dilation = rng.randint(1, 6), rng.randint(1, 3), rng.choice([1, 1, 2])
+            parts = [rng.choice(["convtranspose", "deconv", "upconv"]), str(filters), _pair(rng, 1, 4)]
+            if stride > 1:
+                parts.append(f"stride={stride}")
+            if rng.random() < 0.4:
+                parts.append(f"pad={rng.randint(0, 1)}")
+            if max(stride, dilation) > 1 and rng.random() < 0.5:
+                parts.append(f"outpad={rng.randint(0, max(stride, dilation) - 1)}")
+            if dilation > 1:
+                parts.append(f"dilation={dilation}")
+            parts += _groups_and_bias(rng, channels, filters)
+            channels = filters
+        elif kind == "upsample":
+            parts = ["upsample", _pair(rng, 1, 3)] + (["mode=bilinear"] if rng.random() < 0.5 else [])
         elif kind in ("maxpool", "avgpool", "l2pool"):
             parts = [kind, *_window(rng, pool=True)]
         elif kind == "batchnorm":
@@ -119,20 +137,48 @@ def random_layers(rng: random.Random, channels: int) -> list[str]:
         elif kind == "dropout":
             parts = ["dropout", rng.choice(["0", "0.25", "0.5"])]
         else:
-            parts = [rng.choice(["relu", "leakyrelu 0.2", "leakyrelu", "elu", "elu 0.5", "gelu", "sigmoid", "tanh"])]
+            parts = [rng.choice(ACTIVATIONS)]
         lines.append(" ".join(parts))
     if rng.random() < 0.3:
-        lines.append(rng.choice(["globalavgpool", "globalmaxpool"]))
+        lines.append(rng.choice(["globalavgpool", "globalmaxpool", "adaptiveavgpool 3", "adaptivemaxpool 2x3"]))
     if rng.random() < 0.3:
         lines.append("flatten")
     if rng.random() < 0.7:
         for _ in range(rng.randint(1, 3)):
             lines.append(f"fc {rng.randint(1, 12)}" + (" bias=false" if rng.random() < 0.2 else ""))
             if rng.random() < 0.5:
-                lines.append(rng.choice(["relu", "tanh", "batchnorm", "dropout 0.5"]))
+                lines.append(rng.choice(["relu", "tanh", "batchnorm", "dropout 0.5", "silu", "identity"]))
     if rng.random() < 0.4:
         lines.append("softmax")
     return lines
+
+
+ACTIVATIONS = (
+    "relu",
+    "leakyrelu 0.2",
+    "leakyrelu",
+    "elu",
+    "elu 0.5",
+    "gelu",
+    "sigmoid",
+    "tanh",
+    "relu6",
+    "hardswish",
+    "hardsigmoid",
+    "silu",
+    "swish",
+    "identity",
+)
+
+
+def _groups_and_bias(rng: random.Random, channels: int, filters: int) -> list[str]:
+    parts = []
+    divisors = [g for g in range(2, min(channels, filters) + 1) if channels % g == 0 and filters % g == 0]
+    if divisors and rng.random() < 0.3:
+        parts.append(f"groups={rng.choice(divisors)}")
+    if rng.random() < 0.2:
+        parts.append("bias=false")
+    return parts
 
 
 def random_spec(rng: random.Random) -> str:

@@ -14,18 +14,45 @@ Stack = list[tuple[str, dict]]
 
 ALIASES = {
     "conv": ("conv", "conv2d", "Conv"),
+    "convtranspose": ("convtranspose", "deconv", "upconv", "convtranspose2d"),
+    "upsample": ("upsample", "upsampling"),
     "maxpool": ("maxpool", "max_pool"),
     "avgpool": ("avgpool", "meanpool"),
     "l2pool": ("l2pool",),
     "globalavgpool": ("globalavgpool", "gap"),
     "globalmaxpool": ("globalmaxpool",),
+    "adaptiveavgpool": ("adaptiveavgpool", "adaptive_avg_pool"),
+    "adaptivemaxpool": ("adaptivemaxpool", "adaptivemaxpool2d"),
     "fc": ("fc", "linear", "dense", "affine"),
     "batchnorm": ("batchnorm", "bn"),
     "leakyrelu": ("leakyrelu", "leaky_relu"),
+    "silu": ("silu", "swish"),
 }
-ACTIVATIONS = ("relu", "leakyrelu", "elu", "gelu", "sigmoid", "tanh")
-SPATIAL_KINDS = ("conv", "conv", "maxpool", "avgpool", "l2pool", "batchnorm", "lrn", "act", "dropout", "global")
+ACTIVATIONS = ("relu", "leakyrelu", "elu", "gelu", "sigmoid", "tanh", "relu6", "hardswish", "hardsigmoid", "silu")
+GLOBAL_POOLS = ("globalavgpool", "globalmaxpool", "adaptiveavgpool", "adaptivemaxpool")
+# "act" draws one of ACTIVATIONS, "global" one of GLOBAL_POOLS
+SPATIAL_KINDS = (
+    "conv",
+    "conv",
+    "convtranspose",
+    "upsample",
+    "maxpool",
+    "avgpool",
+    "l2pool",
+    "batchnorm",
+    "lrn",
+    "act",
+    "dropout",
+    "global",
+    "identity",
+)
 HEAD_KINDS = ("fc", "fc", "act", "dropout", "batchnorm")
+# every kind a stack can contain; tests/test_new_kinds.py holds it to netspec.layers.KINDS
+DRAWN_KINDS = frozenset(
+    {*SPATIAL_KINDS, *HEAD_KINDS, *ACTIVATIONS, *GLOBAL_POOLS, "flatten", "softmax"} - {"act", "global"}
+)
+ENLARGING = ("convtranspose", "upsample")
+MAX_ENLARGING = 2  # at most this many per stack keeps the feature maps small (≤ 24·3·3 + kernels)
 
 sizes = st.integers(1, 5)
 
@@ -41,7 +68,6 @@ def pairs(draw, low: int, high: int):
 @st.composite
 def conv_options(draw, channels: int) -> dict:
     filters = draw(st.integers(1, 8))
-    common = [g for g in range(1, min(channels, filters) + 1) if channels % g == 0 and filters % g == 0]
     options = {"filters": filters, "kernel": draw(pairs(1, 5))}
     if draw(st.booleans()):
         options["stride"] = draw(pairs(1, 3))
@@ -52,12 +78,55 @@ def conv_options(draw, channels: int) -> dict:
         options["pad"] = pad
     if draw(st.integers(0, 3)) == 0:
         options["dilation"] = draw(pairs(1, 3))
-    if len(common) > 1 and draw(st.booleans()):
-        options["groups"] = draw(st.sampled_from(common))
-    elif draw(st.integers(0, 7)) == 0:  # divides the filters but perhaps not the input channels
-        options["groups"] = draw(st.sampled_from([g for g in range(1, filters + 1) if filters % g == 0]))
+    groups = _groups(draw, channels, filters)
+    if groups is not None:
+        options["groups"] = groups
     if draw(st.integers(0, 3)) == 0:
         options["bias"] = False
+    return options
+
+
+def _groups(draw, channels: int, filters: int):
+    """groups for `channels` in and `filters` out: a common divisor, or now and then a divisor of
+    the filters alone (an error for both the checker and PyTorch); None for the default."""
+    common = [g for g in range(1, min(channels, filters) + 1) if channels % g == 0 and filters % g == 0]
+    if len(common) > 1 and draw(st.booleans()):
+        return draw(st.sampled_from(common))
+    if draw(st.integers(0, 7)) == 0:
+        return draw(st.sampled_from([g for g in range(1, filters + 1) if filters % g == 0]))
+    return None
+
+
+@st.composite
+def conv_transpose_options(draw, channels: int) -> dict:
+    """A transposed convolution; its output padding is always one PyTorch accepts (smaller than the
+    stride or the dilation), its padding may crop the whole output (an error for both)."""
+    filters = draw(st.integers(1, 8))
+    options = {"filters": filters, "kernel": draw(pairs(1, 4))}
+    stride = draw(pairs(1, 3)) if draw(st.booleans()) else (1, 1)
+    dilation = draw(pairs(1, 2)) if draw(st.integers(0, 3)) == 0 else (1, 1)
+    if stride != (1, 1):
+        options["stride"] = stride
+    if draw(st.booleans()):
+        options["pad"] = draw(pairs(0, 2))
+    limits = [max(s, d) - 1 for s, d in zip(stride, dilation)]
+    if any(limits) and draw(st.booleans()):
+        options["outpad"] = (draw(st.integers(0, limits[0])), draw(st.integers(0, limits[1])))
+    if dilation != (1, 1):
+        options["dilation"] = dilation
+    groups = _groups(draw, channels, filters)
+    if groups is not None:
+        options["groups"] = groups
+    if draw(st.integers(0, 3)) == 0:
+        options["bias"] = False
+    return options
+
+
+@st.composite
+def upsample_options(draw) -> dict:
+    options = {"scale": draw(pairs(1, 3))}
+    if draw(st.booleans()):
+        options["mode"] = draw(st.sampled_from(["nearest", "bilinear"]))
     return options
 
 
@@ -89,19 +158,28 @@ def activation(draw) -> tuple[str, dict]:
 
 @st.composite
 def stacks(draw, max_spatial: int = 6, max_head: int = 4, vector_input: bool = True) -> tuple[tuple, Stack]:
-    """(input shape, stack): a C x H x W part, then optionally a flatten/fc head."""
+    """(input shape, stack): a C x H x W part, then optionally a flatten/fc head. At most
+    MAX_ENLARGING layers of the C x H x W part enlarge it."""
     stack: Stack = []
     if vector_input and draw(st.integers(0, 7)) == 0:
         shape: tuple = (draw(st.integers(1, 64)),)
     else:
         h = draw(st.integers(1, 24))
         shape = (draw(st.integers(1, 4)), h, h if draw(st.booleans()) else draw(st.integers(1, 24)))
-        channels = shape[0]
+        channels, enlarging = shape[0], 0
         for _ in range(draw(st.integers(0, max_spatial))):
             kind = draw(st.sampled_from(SPATIAL_KINDS))
+            if kind in ENLARGING and enlarging == MAX_ENLARGING:
+                kind = "act"
+            enlarging += kind in ENLARGING
             if kind == "conv":
                 options = draw(conv_options(channels))
                 channels = options["filters"]
+            elif kind == "convtranspose":
+                options = draw(conv_transpose_options(channels))
+                channels = options["filters"]
+            elif kind == "upsample":
+                options = draw(upsample_options())
             elif kind in ("maxpool", "avgpool", "l2pool"):
                 options = draw(pool_options())
             elif kind == "lrn":
@@ -113,7 +191,8 @@ def stacks(draw, max_spatial: int = 6, max_head: int = 4, vector_input: bool = T
             elif kind == "dropout":
                 options = {"p": draw(st.sampled_from([0.0, 0.25, 0.5]))}
             elif kind == "global":
-                kind, options = draw(st.sampled_from(["globalavgpool", "globalmaxpool"])), {}
+                kind = draw(st.sampled_from(GLOBAL_POOLS))
+                options = {"size": draw(pairs(1, 4))} if kind.startswith("adaptive") else {}
             else:
                 options = {}
             stack.append((kind, options))
@@ -155,7 +234,7 @@ def render(shape: tuple, stack: Stack, data=None) -> tuple[str, list[int]]:
     for i, (kind, options) in enumerate(stack):
         words = [pick(ALIASES.get(kind, (kind,)))]
         for key, value in options.items():
-            positional = key in ("filters", "kernel", "units")
+            positional = key in ("filters", "kernel", "units", "scale") or (key == "size" and kind != "lrn")
             if (kind, key) in (("dropout", "p"), ("leakyrelu", "slope"), ("elu", "alpha"), ("lrn", "size")):
                 positional = pick((True, False))  # a lone positional value may be named too
             if isinstance(value, tuple) and value[0] == value[1] and pick((True, False)):

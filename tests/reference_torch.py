@@ -10,6 +10,8 @@ The modules implement what the compiled code does (see docs/memory.md): asymmetr
 an explicit `F.pad` (zeros for conv and average pooling, −∞ for max pooling), average pooling with
 SAME padding divides a window sum by a constant count buffer, L2 pooling is
 `sqrt(avg_pool2d(x·x, divisor_override=1).clamp_min(1e-12))`, fc flattens a C x H x W input.
+Transposed convolution, upsampling (bilinear with align_corners=False), adaptive pooling and the
+activations are the torch.nn modules of the same name.
 """
 
 from __future__ import annotations
@@ -141,6 +143,37 @@ class FlattenLinear(nn.Module):
         return self.linear(torch.flatten(x, 1))
 
 
+class ConvTranspose(nn.Module):
+    """nn.ConvTranspose2d, raising when the padding crops an axis to nothing: PyTorch's native
+    kernels raise "Output size is too small" for an output size below 1, but the oneDNN path that
+    CPUs take for most kernels returns an empty tensor when the size is exactly 0."""
+
+    def __init__(self, o: dict):
+        super().__init__()
+        self.conv = nn.LazyConvTranspose2d(
+            o["filters"],
+            _pair(o["kernel"]),
+            stride=_pair(o.get("stride"), (1, 1)),
+            padding=_pair(o.get("pad"), (0, 0)),
+            output_padding=_pair(o.get("outpad"), (0, 0)),
+            groups=o.get("groups", 1),
+            bias=o.get("bias", True),
+            dilation=_pair(o.get("dilation"), (1, 1)),
+        )
+
+    def forward(self, x):
+        y = self.conv(x)
+        if 0 in y.shape[2:]:
+            raise RuntimeError(f"Output size is too small: {tuple(y.shape[2:])}")
+        return y
+
+
+def _upsample(o: dict) -> nn.Module:
+    mode = o.get("mode", "nearest")
+    scale = tuple(float(s) for s in _pair(o["scale"]))
+    return nn.Upsample(scale_factor=scale, mode=mode, align_corners=False if mode == "bilinear" else None)
+
+
 def _batchnorm(o: dict, spatial: bool) -> nn.Module:
     kind = nn.LazyBatchNorm2d if spatial else nn.LazyBatchNorm1d
     return kind(eps=o.get("eps", 1e-5), momentum=o.get("momentum", 0.1))
@@ -150,6 +183,10 @@ def layer_module(kind: str, o: dict, spatial: bool) -> nn.Module:
     """The torch module of one descriptor; `spatial` says whether its input is C x H x W."""
     if kind == "conv":
         return Conv(o)
+    if kind == "convtranspose":
+        return ConvTranspose(o)
+    if kind == "upsample":
+        return _upsample(o)
     if kind == "maxpool":
         return MaxPool(o)
     if kind == "avgpool":
@@ -160,6 +197,10 @@ def layer_module(kind: str, o: dict, spatial: bool) -> nn.Module:
         return nn.AdaptiveAvgPool2d(1)
     if kind == "globalmaxpool":
         return nn.AdaptiveMaxPool2d(1)
+    if kind == "adaptiveavgpool":
+        return nn.AdaptiveAvgPool2d(_pair(o["size"]))
+    if kind == "adaptivemaxpool":
+        return nn.AdaptiveMaxPool2d(_pair(o["size"]))
     if kind == "batchnorm":
         return _batchnorm(o, spatial)
     if kind == "lrn":
@@ -178,6 +219,11 @@ def layer_module(kind: str, o: dict, spatial: bool) -> nn.Module:
         "sigmoid": lambda: nn.Sigmoid(),
         "tanh": lambda: nn.Tanh(),
         "softmax": lambda: nn.Softmax(dim=1),
+        "relu6": lambda: nn.ReLU6(),
+        "hardswish": lambda: nn.Hardswish(),
+        "hardsigmoid": lambda: nn.Hardsigmoid(),
+        "silu": lambda: nn.SiLU(),
+        "identity": lambda: nn.Identity(),
     }
     return simple[kind]()
 

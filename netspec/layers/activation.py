@@ -1,6 +1,6 @@
-"""Element-wise activations. None has parameters or MACs; they differ in what they keep for backward
-(PyTorch's derivatives.yaml: ReLU, sigmoid, tanh and softmax keep their result; leaky ReLU, ELU and
-GELU keep their input)."""
+"""Element-wise activations, and `identity`. None has parameters or MACs; they differ in what they
+keep for backward (PyTorch's derivatives.yaml: ReLU, sigmoid, tanh and softmax keep their result;
+leaky ReLU, ELU, GELU, ReLU6 (hardtanh), hardswish, hardsigmoid and SiLU keep their input)."""
 
 from __future__ import annotations
 
@@ -76,3 +76,44 @@ class Softmax(_Activation):
 
     def emit(self, v, shape: Shape, output: Shape) -> Emission:
         return Emission(call(self.module, dim=1), (Step(CALL, output),))
+
+
+class ReLU6(_Activation):
+    names = ("relu6",)
+    summary = "min(max(0, x), 6)"
+    keeps = INPUT  # F.relu6 is hardtanh(x, 0, 6), whose backward compares the input with the bounds
+    module = "nn.ReLU6"
+
+
+class Hardswish(_Activation):
+    names = ("hardswish", "hard_swish")
+    summary = "x·relu6(x + 3)/6 (MobileNetV3)"
+    keeps = INPUT
+    module = "nn.Hardswish"
+
+
+class Hardsigmoid(_Activation):
+    names = ("hardsigmoid", "hard_sigmoid")
+    summary = "relu6(x + 3)/6 (MobileNetV3)"
+    keeps = INPUT
+    module = "nn.Hardsigmoid"
+
+
+class SiLU(_Activation):
+    names = ("silu", "swish")
+    summary = "x·sigmoid(x)"
+    keeps = INPUT
+    module = "nn.SiLU"
+
+
+class Identity(LayerKind):
+    """No operation: the output is the input tensor itself (a placeholder, or a named tap)."""
+
+    names = ("identity",)
+    summary = "the input unchanged (no memory)"
+
+    def infer(self, v, shape: Shape, where: Where) -> Inference | None:
+        return Inference(output=shape, output_aliases_input=True)
+
+    def emit(self, v, shape: Shape, output: Shape) -> Emission:
+        return Emission(call("nn.Identity"), (Step(CALL, output),))

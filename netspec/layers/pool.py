@@ -156,7 +156,7 @@ class _GlobalPool(LayerKind):
 
 
 class GlobalAvgPool(_GlobalPool):
-    names = ("globalavgpool", "gap", "global_avg_pool", "adaptiveavgpool")
+    names = ("globalavgpool", "gap", "global_avg_pool")
     summary = "mean of each channel: globalavgpool → C x 1 x 1"
     module = "nn.AdaptiveAvgPool2d"
 
@@ -166,7 +166,7 @@ class GlobalAvgPool(_GlobalPool):
 
 
 class GlobalMaxPool(_GlobalPool):
-    names = ("globalmaxpool", "global_max_pool", "adaptivemaxpool")
+    names = ("globalmaxpool", "global_max_pool")
     summary = "max of each channel: globalmaxpool → C x 1 x 1"
     module = "nn.AdaptiveMaxPool2d"
 
