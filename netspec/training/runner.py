@@ -729,6 +729,7 @@ class _Run:
             "weights_metadata": self.weights_metadata(),
         }
         ckpt.save_checkpoint(self.run_dir, epoch, self.model, self.optimizer, extra)
+        self.completed = epoch  # checkpoint.json names this epoch from here on
         outputs.write_metrics(self.run_dir / "metrics.csv", rows)
         outputs.write_curves(self.run_dir / "curves.png", rows, f"{self.result.name} on {self.data.dataset.name}")
 
