@@ -173,6 +173,16 @@ RESUME_CASES = {
         shutil.move(run / "checkpoints", run.parent / "elsewhere"),
         os.symlink(run.parent / "elsewhere", run / "checkpoints"),
     ),
+    "checkpoints-a-link-no-record": lambda run: (
+        (run / checkpoint.RECORD).unlink(),
+        shutil.move(run / "checkpoints", run.parent / "elsewhere"),
+        os.symlink(run.parent / "elsewhere", run / "checkpoints"),
+    ),
+    "checkpoints-a-file": lambda run: (
+        (run / checkpoint.RECORD).unlink(),
+        shutil.rmtree(run / "checkpoints"),
+        (run / "checkpoints").write_text("x"),
+    ),
     "tensor-file-garbage": tensors(lambda values: b"\x10\x00\x00\x00\x00\x00\x00\x00{garbage}" + b"x" * 64),
     "tensor-file-huge-header": tensors(lambda values: (2**62).to_bytes(8, "little") + b"{}"),
     "tensor-wrong-shape": tensors(reshape("model.fc1.weight")),

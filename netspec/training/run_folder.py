@@ -106,6 +106,15 @@ def read_inside(run_dir: Path, relative: str, limit: int) -> bytes:
             os.close(handle)
 
 
+def check_writable_folder(run_dir: Path, name: str) -> None:
+    """A folder that a resumed run writes into (`checkpoints`) must be a real folder inside the run
+    folder, or absent: a link would send the run's writes (and its removal of old checkpoints)
+    elsewhere."""
+    path = Path(run_dir, name)
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise DamagedRun(f"{path} is not a folder (a link, or a file); the run folder is damaged")
+
+
 def read_regular_file(path: Path, limit: int) -> bytes:
     """The bytes of a regular file the user named (a link to one is fine), at most `limit`."""
     path = Path(path)
@@ -328,6 +337,7 @@ WEIGHTS_METADATA = obj(
         "resize": optional(SIZE),
         "data": string(4096),
     },
+    extra=True,  # a safetensors file from elsewhere may carry metadata of its own; it is not read
 )
 ROW = obj(
     {"epoch": integer(1, 1_000_000), "loss": number(0.0, BIG), "train_acc": number(0.0, 1.0)},

@@ -48,6 +48,7 @@ from netspec.training import checkpoint as ckpt
 from netspec.training import distributed, limits, outputs
 from netspec.training.model import compiled_model_class
 from netspec.training.optim import build_optimizer, learning_rate, set_lr
+from netspec.training.run_folder import check_writable_folder
 from netspec.training.text import printable
 from netspec.units import fmt_bytes
 
@@ -514,6 +515,7 @@ class _Run:
             self.completed = record["epoch"]
         self.data = prepare_data(self.result, s, self.device, self.options.quiet, self.named, normalization)
         if self.world.main and resume is not None:
+            check_writable_folder(resume, ckpt.FOLDER)
             outputs.remove_leftovers(resume)
         elif self.world.main:
             self.info = self.first_info()
