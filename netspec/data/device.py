@@ -40,18 +40,25 @@ def epoch_generator(seed: int, epoch: int) -> torch.Generator:
     return generator
 
 
+def _writable(array: np.ndarray) -> np.ndarray:
+    """`array` as torch.from_numpy takes it without a warning: contiguous and writable (an array
+    over a file's bytes is read-only, and torch then warns "The given NumPy array is not writable")."""
+    array = np.ascontiguousarray(array)
+    return array if array.flags.writeable else array.copy()
+
+
 class DeviceSplit:
     """One split's samples and labels on `device`, with the normalization of the training split."""
 
     def __init__(self, split: Split, device: torch.device, size: tuple[int, int] | None = None, flatten: bool = False):
         """`size`: resize images to (H, W); `flatten`: then make each sample one vector (N, C·H·W)."""
-        x = torch.from_numpy(np.ascontiguousarray(split.x)).to(device)
+        x = torch.from_numpy(_writable(split.x)).to(device)
         if size is not None and x.dim() == 4 and tuple(x.shape[2:]) != tuple(size):
             x = resize(x, size)
         if flatten and x.dim() != 2:
             x = x.reshape(len(x), -1)
         self.x = x  # (N, C, H, W) or (N, F); uint8 or float32
-        self.y = torch.from_numpy(split.y).to(device)
+        self.y = torch.from_numpy(_writable(split.y)).to(device)
         self.device = device
         self.scale: torch.Tensor | None = None
         self.offset: torch.Tensor | None = None
