@@ -80,17 +80,27 @@ class ReceptiveField(Record):
     """Receptive field size and jump (effective stride, in input pixels) of one feature, per axis.
 
     Recurrence (Araujo et al., "Computing Receptive Fields of Convolutional Neural Networks",
-    Distill 2019): `r_out = r_in + (k_eff − 1)·j_in`, `j_out = j_in·s`.
+    Distill 2019): `r_out = r_in + (k_eff − 1)·j_in`, `j_out = j_in·s`. Upsampling and transposed
+    convolutions have a stride below 1 (a `Fraction`, 1/S: S outputs per input step), so after
+    them the jump, and the receptive field measured in input pixels, may be fractions too; both
+    are kept exact and are whole numbers again as soon as they can be.
     """
 
     __slots__ = ("size", "jump")
 
-    def __init__(self, size: int, jump: int):
-        self.size = size
+    def __init__(self, size, jump):
+        self.size = size  # int or Fraction
         self.jump = jump
 
-    def through(self, k_eff: int, s: int) -> ReceptiveField:
-        return ReceptiveField(self.size + (k_eff - 1) * self.jump, self.jump * s)
+    def through(self, k_eff, s) -> ReceptiveField:
+        return ReceptiveField(_whole(self.size + (k_eff - 1) * self.jump), _whole(self.jump * s))
+
+
+def _whole(value):
+    """A Fraction that is a whole number as an int; anything else as it is."""
+    if isinstance(value, int):
+        return value
+    return int(value) if value.denominator == 1 else value
 
 
 def conv_params(c_in: int, c_out: int, kh: int, kw: int, groups: int, bias: bool) -> int:

@@ -15,6 +15,7 @@ from netspec import syntax
 from netspec.arithmetic import ReceptiveField
 from netspec.diagnostics import Diagnostics
 from netspec.elaborate import LayerInstance, Network, elaborate
+from netspec.graph import INPUT_ID, Node
 from netspec.layers import INPUT, OUTPUT, Shape, Where
 from netspec.layers.base import fmt_shape
 from netspec.naming import layer_names
@@ -43,7 +44,9 @@ class LayerReport(Record):
     __slots__ = (
         "index",
         "instance",
+        "node",
         "name",
+        "inputs",
         "input",
         "output",
         "params",
@@ -61,22 +64,26 @@ class LayerReport(Record):
         self,
         index: int,
         instance: LayerInstance,
+        node: Node,
         name: str,
+        inputs: tuple[int, ...],
         input: Shape,
         output: Shape,
         params: int,
         buffers: int,
         macs: int,
-        rf: tuple[int, int] | None,
-        jump: tuple[int, int] | None,
+        rf: tuple | None,
+        jump: tuple | None,
         saved: list[SavedTensor],
         storage: tuple,
         explain: list[str],
     ):
-        self.index = index  # 1-based position among executed layers
+        self.index = index  # 1-based position among executed layers; 0 is the network input
         self.instance = instance
-        self.name = name
-        self.input = input
+        self.node = node
+        self.name = name  # dotted: `layer1.bottleneck2.conv1`
+        self.inputs = inputs  # the indices of the layers it reads (0: the network input)
+        self.input = input  # the shape of its (first) input
         self.output = output
         self.params = params
         self.buffers = buffers
@@ -94,6 +101,10 @@ class LayerReport(Record):
     @property
     def line(self) -> int:
         return self.instance.line
+
+    @property
+    def is_merge(self) -> bool:
+        return self.node.merge is not None
 
 
 class CheckResult(Record):
@@ -196,84 +207,149 @@ def check_text(text: str, name: str = "<spec>") -> CheckResult:
     return check_source(SourceFile(name, text))
 
 
+class _State(Record):
+    """What the walk knows about one value: its shape, receptive field per axis, storage, whether
+    autograd tracks it, and where it was flattened."""
+
+    __slots__ = ("shape", "rf", "storage", "tracked", "flattened_at")
+
+    def __init__(self, shape: Shape, rf, storage: tuple, tracked: bool, flattened_at: LayerInstance | None):
+        self.shape = shape
+        self.rf = rf  # (ReceptiveField, ReceptiveField) for H and W, or None for vectors
+        self.storage = storage
+        self.tracked = tracked  # requires grad: autograd records what reads it
+        self.flattened_at = flattened_at
+
+
 def _walk(result: CheckResult, stop_at_line: int | None = None) -> bool:
-    """Append a LayerReport per layer; False when a layer's output cannot be computed.
+    """Append a LayerReport per node; False when a node's output cannot be computed.
     With `stop_at_line`, stop at the first layer written on or after that line, or that runs
     after a statement with an error (a block body can be written above the call that failed)."""
     network = result.network
     diagnostics = result.diagnostics
     shape: Shape = network.input_shape
     rf = (ReceptiveField(1, 1), ReceptiveField(1, 1)) if len(shape) == 3 else None
-    storage: tuple = INPUT_STORAGE
-    flattened_at: LayerInstance | None = None
-    names = layer_names([i.kind.name for i in network.layers], [i.label for i in network.layers])
-    previous: LayerInstance | None = None
-    # Autograd records nothing until the first layer with parameters: the input batch does not
-    # require a gradient, so the activations and pooling before that layer keep no tensors.
-    recorded = False
-    for position, (instance, name) in enumerate(zip(network.layers, names)):
-        if stop_at_line is not None and (instance.line >= stop_at_line or position == network.broken_at):
+    # The input batch does not require a gradient: autograd records nothing that reads only it
+    # (and what derives from it) until a layer with parameters.
+    states = {INPUT_ID: _State(shape, rf, INPUT_STORAGE, False, None)}
+    names = layer_names(network.nodes)
+    for position, (node, name) in enumerate(zip(network.nodes, names)):
+        instance = node.instance
+        if stop_at_line is not None and (instance.line >= stop_at_line or position >= (network.broken_at or 1e18)):
             return False
-        kind = instance.kind
         where = Where(diagnostics, instance.statement.span, instance.arg_spans)
-        if kind.spatial and len(shape) != 3:
-            cause = (
-                f" (flattened by `{flattened_at.statement.word}` on line {flattened_at.line})" if flattened_at else ""
-            )
-            where.error(
-                "after-flatten",
-                f"`{kind.name}` needs a C x H x W input, but its input is a vector of {shape[0]:,}{cause}",
-                "move it before the first fc/flatten, or make the input CxHxW",
-            )
+        inputs = [states[i] for i in node.inputs]
+        if node.merge is not None:
+            state = _merge(node, inputs, position, where)
+        else:
+            previous = network.nodes[node.inputs[0]].instance if node.inputs[0] != INPUT_ID else None
+            state = _layer(instance, inputs[0], previous, position, where)
+        if state is None:
             return False
-        if previous is not None and kind.activation and previous.kind.activation:
-            where.warning(
-                "double-activation",
-                f"`{kind.name}` directly follows `{previous.kind.name}`: two activations in a row",
-                "remove one of them",
-            )
-        inference = kind.infer(instance.values, shape, where)
-        if inference is None:
-            return False
-        if rf is not None:
-            if inference.window is not None:
-                rf = (rf[0].through(*inference.window[0]), rf[1].through(*inference.window[1]))
-            elif inference.covers_input and len(shape) == 3:
-                rf = (rf[0].through(shape[1], 1), rf[1].through(shape[2], 1))
-        if len(shape) == 3 and len(inference.output) == 1:
-            flattened_at = instance
-        out_storage = storage if inference.output_aliases_input else ("out", position)
-        resolved = {INPUT: storage, OUTPUT: out_storage}
-        saved = [
-            SavedTensor(resolved.get(s.key, ("aux", position, s.key)), s.per_sample, s.itemsize, s.fixed)
-            for s in inference.saved
-        ]
-        recorded = recorded or inference.params > 0
-        if not recorded:
-            saved = []
+        inference, state = state
+        states[position] = state
         result.layers.append(
             LayerReport(
                 index=position + 1,
                 instance=instance,
+                node=node,
                 name=name,
-                input=shape,
+                inputs=tuple(i + 1 for i in node.inputs),
+                input=inputs[0].shape,
                 output=inference.output,
                 params=inference.params,
                 buffers=inference.buffers,
                 macs=inference.macs,
-                rf=(rf[0].size, rf[1].size) if rf else None,
-                jump=(rf[0].jump, rf[1].jump) if rf else None,
-                saved=saved,
-                storage=out_storage,
+                rf=(state.rf[0].size, state.rf[1].size) if state.rf else None,
+                jump=(state.rf[0].jump, state.rf[1].jump) if state.rf else None,
+                saved=_saved(inference, [s.storage for s in inputs], state, position),
+                storage=state.storage,
                 explain=inference.explain or [f"output = {fmt_shape(inference.output)}"],
             )
         )
-        shape, storage, previous = inference.output, out_storage, instance
     return True
 
 
+def _layer(instance: LayerInstance, state: _State, previous: LayerInstance | None, position: int, where: Where):
+    kind, shape = instance.kind, state.shape
+    if kind.spatial and len(shape) != 3:
+        flattened_at = state.flattened_at
+        cause = f" (flattened by `{flattened_at.statement.word}` on line {flattened_at.line})" if flattened_at else ""
+        where.error(
+            "after-flatten",
+            f"`{kind.name}` needs a C x H x W input, but its input is a vector of {shape[0]:,}{cause}",
+            "move it before the first fc/flatten, or make the input CxHxW",
+        )
+        return None
+    if previous is not None and kind.activation and previous.kind.activation:
+        where.warning(
+            "double-activation",
+            f"`{kind.name}` directly follows `{previous.kind.name}`: two activations in a row",
+            "remove one of them",
+        )
+    inference = kind.infer(instance.values, shape, where)
+    if inference is None:
+        return None
+    rf = state.rf
+    if rf is not None:
+        if inference.window is not None:
+            rf = (rf[0].through(*inference.window[0]), rf[1].through(*inference.window[1]))
+        elif inference.covers_input and len(shape) == 3:
+            rf = (rf[0].through(shape[1], 1), rf[1].through(shape[2], 1))
+    flattened_at = instance if len(shape) == 3 and len(inference.output) == 1 else state.flattened_at
+    storage = state.storage if inference.output_aliases_input else ("out", position)
+    tracked = state.tracked or inference.params > 0
+    return inference, _State(inference.output, rf, storage, tracked, flattened_at)
+
+
+def _merge(node: Node, inputs: list[_State], position: int, where: Where):
+    instance = node.instance
+    shapes = tuple(s.shape for s in inputs)
+    inference = instance.kind.infer(instance.values, shapes, tuple(s.tracked for s in inputs), where)
+    if inference is None:
+        return None
+    rf = None
+    if all(s.rf is not None for s in inputs) and len(inference.output) == 3:
+        rf = tuple(_widest(inputs, axis, where) for axis in (0, 1))
+    if len(rf or ()) and len({(s.rf[0].size, s.rf[1].size) for s in inputs}) > 1:
+        sizes = ", ".join(f"{s.rf[0].size}" for s in inputs)
+        inference.explain.append(f"RF = the largest over the {len(inputs)} paths in: max({sizes}) = {rf[0].size}")
+    flattened = [s.flattened_at for s in inputs if s.flattened_at is not None]
+    tracked = any(s.tracked for s in inputs)
+    state = _State(inference.output, rf, ("out", position), tracked, flattened[0] if flattened else None)
+    return inference, state
+
+
+def _widest(inputs: list[_State], axis: int, where: Where) -> ReceptiveField:
+    """The receptive field after a merge: the largest over its paths. Paths whose jumps differ sample
+    the input on different grids; that is reported once per merge."""
+    fields = [s.rf[axis] for s in inputs]
+    jumps = sorted({f.jump for f in fields})
+    if len(jumps) > 1 and axis == 0:
+        where.warning(
+            "merge-jump",
+            f"branches merge with different jumps ({', '.join(str(j) for j in jumps)} input pixels between features)",
+            "their features sit on different grids of the input; give the branches the same total stride",
+        )
+    return ReceptiveField(max(f.size for f in fields), max(jumps))
+
+
+def _saved(inference, input_storages: list[tuple], state: _State, position: int) -> list[SavedTensor]:
+    """The tensors a node keeps for backward, with their storages resolved; none when nothing it
+    reads or owns needs a gradient."""
+    if not state.tracked:
+        return []
+    resolved = {INPUT: input_storages[0], OUTPUT: state.storage}
+    for i, storage in enumerate(input_storages):
+        resolved[f"input{i}"] = storage
+    return [
+        SavedTensor(resolved.get(s.key, ("aux", position, s.key)), s.per_sample, s.itemsize, s.fixed)
+        for s in inference.saved
+    ]
+
+
 def _warn_softmax_not_last(result: CheckResult) -> None:
-    last = len(result.network.layers)
+    last = len(result.network.nodes)
     for report in result.layers:
         if report.kind == "softmax" and report.index < last:
             result.diagnostics.warning(

@@ -7,8 +7,10 @@
   RMSprop 1, Adam/AdamW 2; amsgrad and RMSprop's momentum one more each: `optimizer_slots`).
 - saved activations: every tensor autograd keeps for backward (see each layer kind's `saved`),
   each storage counted once, × batch; the input batch is listed on its own.
-- workspace: while backward runs, the gradients of one layer's input and output exist together:
-  the largest (input + output) of any layer × batch.
+- workspace: the gradients alive while backward runs, at their largest (`backward_live_elements`):
+  a layer's output gradient and its input gradients, and every gradient that a skip connection
+  has delivered but the branch it skips has not yet consumed. For a chain that is the largest
+  (input + output) of any layer; × batch.
 
 All terms but weights, gradients and optimizer state grow linearly with the batch, so the largest
 batch that fits a memory limit is `⌊(limit − fixed) / per_sample⌋`.
@@ -157,7 +159,7 @@ def estimate(
     saved = sum(storages.values())
     input_bytes = prod(result.input_shape) * batch * size if result.input_shape else 0
     activations = saved - storages.get(INPUT_STORAGE, 0)
-    largest = max((prod(layer.input) + prod(layer.output) for layer in result.layers), default=0)
+    largest = backward_live_elements(result)
     return MemoryEstimate(
         batch=batch,
         dtype=dtype,
@@ -171,3 +173,32 @@ def estimate(
         workspace=largest * batch * size,
         saved=saved,
     )
+
+
+def backward_live_elements(result: CheckResult) -> int:
+    """Elements per sample of the gradients that exist together during backward, at the worst step.
+
+    Backward visits the nodes in reverse. While node n runs, the gradient of a value v exists when
+    some reader of v has run backward already (or is node n) and v's producer has not: producer(v)
+    < n ≤ last reader(v); node n's own output gradient exists too. A skip connection keeps its
+    gradient alive across the whole branch it skips. The network input gets no gradient."""
+    layers = result.layers
+    if not layers:
+        return 0
+    size = [prod(layer.output) for layer in layers]
+    last_reader: dict[int, int] = {}
+    for n, layer in enumerate(layers):
+        for index in layer.inputs:
+            if index > 0:
+                last_reader[index - 1] = n
+    # sweep n from the output back: add v when its last reader is reached, drop it at its producer
+    arriving: dict[int, list[int]] = {}
+    for value, reader in last_reader.items():
+        arriving.setdefault(reader, []).append(value)
+    live, worst = 0, 0
+    for n in range(len(layers) - 1, -1, -1):
+        live += sum(size[v] for v in arriving.get(n, ()))
+        if n in last_reader:  # its gradient is complete: it is node n's output gradient now
+            live -= size[n]
+        worst = max(worst, live + size[n])
+    return worst

@@ -1,23 +1,15 @@
 """Names of layers: the label a spec gives, or `conv1`, `pool2`, `fc1` ... counted per family.
 
-The checker reports these names and the compiler uses them as attribute names, so both agree.
+A layer inside a block call, a merge's branch or a residual's shortcut is named by its path:
+`layer2.bottleneck1.conv1`, `inception3a.branch2.conv1`, `block1.shortcut.conv1`; counters start
+again in every scope, like attribute names in nested PyTorch modules. The checker reports these
+names and the compiler uses them, so both agree.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-
-FAMILY = {
-    "conv": "conv",
-    "maxpool": "pool",
-    "avgpool": "pool",
-    "l2pool": "pool",
-    "globalavgpool": "pool",
-    "globalmaxpool": "pool",
-    "fc": "fc",
-    "batchnorm": "bn",
-}
 
 # Names a generated module must not take: nn.Module's own attributes and methods would be shadowed.
 RESERVED = {
@@ -99,22 +91,42 @@ def identifier(text: str, fallback: str = "layer") -> str:
     return name
 
 
-def layer_names(kinds: list[str], labels: list[str | None]) -> list[str]:
-    """Unique attribute names, one per layer: sanitized labels, else `<family><n>`."""
-    counters: dict[str, int] = {}
+def layer_names(nodes) -> list[str]:
+    """Unique dotted names, one per node (`netspec.graph.Node`): each frame around a node is a
+    scope named by its label, else `<block><n>` for a call, `branch<i>` or `shortcut`; inside a
+    scope a node is named by its label, else `<family><n>` counted per family."""
+    scopes: dict = {}  # Frame → its dotted path
+    counters: dict[tuple, int] = {}
     used: set[str] = set()
-    names = []
-    for kind, label in zip(kinds, labels):
-        if label:
-            base = identifier(label)
-        else:
-            family = FAMILY.get(kind, kind)
-            counters[family] = counters.get(family, 0) + 1
-            base = f"{family}{counters[family]}"
+
+    def unique(prefix: str, base: str) -> str:
         name, n = base, 1
-        while name in used:
+        while prefix + name in used:
             n += 1
             name = f"{base}_{n}"
-        used.add(name)
-        names.append(name)
+        used.add(prefix + name)
+        return prefix + name
+
+    def counted(prefix: str, family: str) -> str:
+        key = (prefix, family)
+        counters[key] = counters.get(key, 0) + 1
+        return f"{family}{counters[key]}"
+
+    names = []
+    for node in nodes:
+        prefix = ""
+        for frame in node.frames:
+            path = scopes.get(frame)
+            if path is None:
+                if frame.label:
+                    base = identifier(frame.label)
+                elif frame.kind == "call":
+                    base = counted(prefix, identifier(frame.name, "block"))
+                else:
+                    base = frame.name
+                path = scopes[frame] = unique(prefix, base)
+            prefix = path + "."
+        instance = node.instance
+        base = identifier(instance.label) if instance.label else counted(prefix, instance.kind.prefix)
+        names.append(unique(prefix, base))
     return names

@@ -8,15 +8,24 @@ from netspec.layers.base import fmt_shape
 from netspec.memory import MemoryEstimate
 from netspec.units import fmt_bytes, fmt_count
 
-SCHEMA = 1
+SCHEMA = 2
 
 
 def statement_text(result: CheckResult, layer: LayerReport) -> str:
-    """The layer as written in the spec (its first line, without comments)."""
-    span = layer.instance.statement.span
-    line = result.source.line_text(span.line)
-    end = span.end_column if span.end_line == span.line else len(line) + 1
-    return line[span.column - 1 : end - 1].strip()
+    """The layer as it runs: its statement with the values a block call gave it (`conv 128 3x3
+    pad=1`, not `conv filters 3x3 pad=1`), without its label (the name column shows that)."""
+    statement = layer.instance.statement
+    words = [statement.word, *(v.text for v in statement.args), *(f"{o.key}={o.value.text}" for o in statement.options)]
+    return " ".join(words)
+
+
+def line_text(layer: LayerReport) -> str:
+    """`8`, or `8←40` for a layer written on line 8 in a block's body and run by the call on
+    line 40 (the outermost call: the place in the spec's own sequence of layers)."""
+    calls = layer.node.calls
+    if not calls:
+        return str(layer.line)
+    return f"{layer.line}←{calls[0].span.line}"
 
 
 def _rf(pair: tuple[int, int] | None) -> str:
@@ -47,7 +56,7 @@ def table(result: CheckResult, explain: bool = False) -> str:
         rows.append(
             (
                 str(layer.index),
-                str(layer.line),
+                line_text(layer),
                 text,
                 layer.name,
                 fmt_shape(layer.output),
@@ -108,20 +117,24 @@ def text_report(result: CheckResult, memory: MemoryEstimate | None, limit: int, 
 
 
 def json_report(result: CheckResult, memory: MemoryEstimate | None, limit: int | None) -> dict:
-    """The stable JSON object of `netspec check --json` (schema 1, see README)."""
+    """The stable JSON object of `netspec check --json` (schema 2, see README)."""
     layers = [
         {
+            "id": layer.index,
             "index": layer.index,
+            "inputs": list(layer.inputs),
             "line": layer.line,
+            "call_lines": [call.span.line for call in layer.node.calls],
             "kind": layer.kind,
             "name": layer.name,
+            "scope": _scope(layer),
             "text": statement_text(result, layer),
             "input": list(layer.input),
             "output": list(layer.output),
             "params": layer.params,
             "macs": layer.macs,
-            "rf": list(layer.rf) if layer.rf else None,
-            "jump": list(layer.jump) if layer.jump else None,
+            "rf": _json_pair(layer.rf),
+            "jump": _json_pair(layer.jump),
         }
         for layer in result.layers
     ]
@@ -143,3 +156,21 @@ def json_report(result: CheckResult, memory: MemoryEstimate | None, limit: int |
         "memory": memory.to_json(limit) if memory is not None and result.ok else None,
         "diagnostics": [d.to_json() for d in result.diagnostics.sorted()],
     }
+
+
+def _scope(layer: LayerReport) -> list[dict]:
+    """The frames around a layer, outermost first: block calls, branches and shortcuts, each with
+    its part of the layer's dotted name."""
+    parts = layer.name.split(".")
+    return [
+        {"kind": frame.kind, "name": part, "block": frame.name if frame.kind == "call" else None,
+         "line": frame.statement.span.line}
+        for frame, part in zip(layer.node.frames, parts)
+    ]  # fmt: skip
+
+
+def _json_pair(pair) -> list | None:
+    """RF and jump per axis: whole numbers, or [numerator, denominator] after upsampling."""
+    if pair is None:
+        return None
+    return [v if isinstance(v, int) else [v.numerator, v.denominator] for v in pair]

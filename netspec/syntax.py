@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from netspec import _grammar_parser as lark_runtime
 from netspec.diagnostics import Diagnostics
+from netspec.expressions import Binary
 from netspec.record import Record
 from netspec.source import SourceFile, Span
 
@@ -31,6 +32,12 @@ _TOKEN_NAMES = {
     "RBRACE": "`}`",
     "EQUAL": "`=`",
     "COLON": "`:`",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "PLUS": "`+`",
+    "MINUS": "`-`",
+    "STAR": "`*`",
+    "SLASH": "`/`",
     "$END": "the end of the file",
 }
 
@@ -38,14 +45,15 @@ STATEMENT_SHAPE = "a statement is `[label:] kind value... key=value...`, one per
 
 
 class Value(Record):
-    """A literal as written: `6`, `0.5`, `5x5`, `same`, `"text"`, `./data`."""
+    """A value as written: `6`, `0.5`, `5x5`, `same`, `"text"`, `./data`, or arithmetic `width*4`."""
 
-    __slots__ = ("kind", "text", "span")
+    __slots__ = ("kind", "text", "span", "expr")
 
-    def __init__(self, kind: str, text: str, span: Span):
-        self.kind = kind  # "number" | "dims" | "word" | "string" | "path"
+    def __init__(self, kind: str, text: str, span: Span, expr=None):
+        self.kind = kind  # "number" | "dims" | "word" | "string" | "path" | "expr"
         self.text = text
         self.span = span
+        self.expr = expr  # for "expr": an expressions.Binary, or the Value inside parentheses
 
     @property
     def number(self) -> int | float | None:
@@ -134,7 +142,7 @@ def parse(source: SourceFile, diagnostics: Diagnostics) -> list[Statement] | Non
     tree = _parse_tree(source, diagnostics)
     if tree is None:
         return None
-    return [_statement(child, 1, diagnostics) for child in tree.children]
+    return [_statement(child, 1, diagnostics) for child in tree.children if child is not None]
 
 
 def _parse_tree(source: SourceFile, diagnostics: Diagnostics):
@@ -231,6 +239,15 @@ def _span(meta_or_token) -> Span:
 
 
 def _value(tree) -> Value:
+    if tree.data == "binary":
+        left, op, right = tree.children
+        left, right = _value(left), _value(right)
+        expr = Binary(str(op), left, right, Span.of_token(op))
+        return Value("expr", f"{left.text}{op}{right.text}", left.span.to(right.span), expr)
+    if tree.data == "group":
+        opening, inner, closing = tree.children
+        inner = _value(inner)
+        return Value("expr", f"({inner.text})", Span.of_token(opening).to(Span.of_token(closing)), inner)
     token = tree.children[0]
     return Value(tree.data, str(token), Span.of_token(token))
 
@@ -258,7 +275,7 @@ def _statement(tree, depth: int, diagnostics: Diagnostics) -> Statement:
             )
             body = ()
         else:
-            body = tuple(_statement(child, depth + 1, diagnostics) for child in body_tree.children)
+            body = tuple(_statement(child, depth + 1, diagnostics) for child in body_tree.children if child is not None)
     return Statement(
         label=label,
         label_span=label_span,

@@ -151,10 +151,15 @@ class LayerKind:
     spatial: ClassVar[bool] = False  # needs a C x H x W input
     activation: ClassVar[bool] = False
     summary: ClassVar[str] = ""
+    family: ClassVar[str] = ""  # the prefix of automatic layer names (`pool` → pool1, pool2); default: the name
 
     @property
     def name(self) -> str:
         return self.names[0]
+
+    @property
+    def prefix(self) -> str:
+        return self.family or self.names[0]
 
     def validate(self, values: dict[str, Any], where: Where) -> bool:
         """Checks between arguments that do not need the input shape; True when valid."""

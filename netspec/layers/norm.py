@@ -11,6 +11,7 @@ from netspec.pycode import call
 
 class BatchNorm(LayerKind):
     names = ("batchnorm", "bn", "batchnorm2d", "batch_norm")
+    family = "bn"
     summary = "batch normalization over channels (2-D) or units (1-D): batchnorm [eps=1e-5] [momentum=0.1]"
     args = (
         Arg("eps", real(minimum=0.0), default=1e-5),

@@ -20,6 +20,7 @@ POOL_ARGS = (
 
 class _Pool(LayerKind):
     spatial = True
+    family = "pool"
     args = POOL_ARGS
     what = "pooling"
 
@@ -138,6 +139,7 @@ class L2Pool(_Pool):
 
 class _GlobalPool(LayerKind):
     spatial = True
+    family = "pool"
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         channels, h, w = shape

@@ -119,13 +119,16 @@ def resolve(v: dict, shape: Shape, where: Where, what: str, out_names=("OH", "OW
         else:
             out = ar.floor_output_size(n, kernel[axis], s, before, after, dilation[axis])
             explain.append(f"{out_names[axis]} = ⌊({n} + 2·{before} − {k}) / {s}⌋ + 1 = {out}")
-            if ar.unused_input_cells(n, kernel[axis], s, before, after, dilation[axis]):
+            # Only real input pixels matter: the cells no window reaches may be padding. With a
+            # stride above the kernel, pixels between windows are skipped anyway (`skipped-pixels`).
+            if ar.unused_input_cells(n, kernel[axis], s, before, after, dilation[axis]) > after and s <= k:
                 inexact.append(axis)
         outputs.append(out)
     geometry = Geometry((h, w), k_eff, stride, pads, (outputs[0], outputs[1]), explain)
     if inexact:
         _warn_inexact(geometry, inexact, where, what, pool)
-    if any(s > k for s, k in zip(stride, k_eff)):
+    # A 1x1 window with a stride is a deliberate subsampling (ResNet's projection shortcut).
+    if any(s > k > 1 for s, k in zip(stride, k_eff)):
         where.warning(
             "skipped-pixels",
             f"stride {stride[0]}x{stride[1]} is larger than the {what} window {k_eff[0]}x{k_eff[1]}: "
@@ -169,7 +172,7 @@ def _warn_inexact(g: Geometry, axes: list[int], where: Where, what: str, pool: b
         n, k, s = g.input_hw[axis], g.kernel_eff[axis], g.stride[axis]
         before, after = g.pads[axis]
         exact = ar.exact_output_size(n, k, s, before, after)
-        lost = ar.unused_input_cells(n, k, s, before, after)
+        lost = ar.unused_input_cells(n, k, s, before, after) - after  # real pixels, not padding
         axis_name = "size" if square else AXES[axis]
         unit = {0: "row", 1: "column"}[axis] if not square else "row and column"
         if lost != 1:
@@ -177,7 +180,7 @@ def _warn_inexact(g: Geometry, axes: list[int], where: Where, what: str, pool: b
         side = "bottom/right" if square else ("bottom" if axis == 0 else "right")
         parts.append(
             f"{axis_name} ({n} + 2·{before} − {k}) / {s} + 1 = {float(exact):g}: the {side} {lost} {unit} "
-            f"of the padded input {'is' if lost == 1 else 'are'} never seen"
+            f"of the input {'is' if lost == 1 else 'are'} never seen"
         )
         below, above = ar.exact_inputs_near(n, k, s, before)
         fix = f"input {axis_name} {below} or {above}" if below >= 1 else f"input {axis_name} {above}"
