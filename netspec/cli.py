@@ -7,20 +7,63 @@
     netspec compile alexnet.net -o alexnet.py      # a standalone PyTorch module
     netspec train specs/lenet.net --epochs 1       # train it (docs/train.md); netspec eval for accuracy
 
+    netspec check - < spec.net                     # the spec from stdin
+
 Exit codes: 0 checked (warnings allowed), 1 the spec has errors (or warnings with --strict),
-2 usage errors (missing file, bad flag).
+2 usage errors (missing file, bad flag, output that cannot be written), 3 a bug in netspec
+(`netspec: internal error: …`; NETSPEC_DEBUG=1 shows its traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import errno
+import io
+import os
 import sys
 
 from netspec import __version__
+from netspec.diagnostics import terminal_text
 from netspec.loading import UsageError, load_spec
 from netspec.units import parse_bytes
 
-EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+DEBUG_ENV = "NETSPEC_DEBUG"
+OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+# What netspec prints beyond ASCII, and how it reads where the output's encoding lacks it
+# (PYTHONIOENCODING=cp1252, a Windows console, LANG=C without UTF-8 mode).
+ASCII_FORMS = {
+    "−": "-",
+    "–": "-",
+    "—": "--",
+    "×": "x",
+    "⌊": "floor(",
+    "⌋": ")",
+    "⌈": "ceil(",
+    "⌉": ")",
+    "·": "*",
+    "≥": ">=",
+    "≤": "<=",
+    "≠": "!=",
+    "≈": "~",
+    "→": "->",
+    "←": "<-",
+    "√": "sqrt",
+    "Σ": "sum",
+    "…": "...",
+    "²": "^2",
+    "³": "^3",
+    "±": "+-",
+    "∞": "inf",
+    "µ": "u",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "•": "*",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,31 +130,131 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    """The command line. Never ends in a traceback: a mistake of the user's is `netspec: error: …`
+    (exit 2), output that cannot be written (a full disk) too, and anything unexpected is
+    `netspec: internal error: …` (exit 3), unless NETSPEC_DEBUG=1 asks for the traceback."""
+    _make_output_safe()
     try:
-        args = parser.parse_args(argv)
-        if args.command == "check":
-            return run_check(args)
-        if args.command == "specs":
-            return run_specs()
-        if args.command == "compile":
-            from netspec.compile_cli import run_compile
-
-            return run_compile(args)
-        if args.command in ("train", "eval"):
-            from netspec.training.commands import run_eval, run_train
-
-            return run_train(args) if args.command == "train" else run_eval(args)
-        parser.print_help()
-        return EXIT_USAGE
+        code = _run(argv)
+        _flush(sys.stdout)
+        return code
     except UsageError as error:
-        print(f"netspec: error: {error}", file=sys.stderr)
+        _error(f"netspec: error: {terminal_text(str(error))}")
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        sys.stderr.close()  # `netspec check ... | head` is not an error
+        _silence(sys.stdout)  # `netspec check ... | head` is not an error
         return EXIT_OK
+    except OSError as error:
+        if error.errno not in OUTPUT_ERRORS:
+            return _internal(error)
+        _silence(sys.stdout)
+        where = f" {error.filename}" if error.filename else " the output"
+        _error(f"netspec: error: cannot write{terminal_text(where)}: {error.strerror or error}")
+        return EXIT_USAGE
+    except Exception as error:  # noqa: BLE001 (the one place that turns a bug into a message)
+        return _internal(error)
+
+
+def _run(argv: list[str] | None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        return run_check(args)
+    if args.command == "specs":
+        return run_specs()
+    if args.command == "compile":
+        from netspec.compile_cli import run_compile
+
+        return run_compile(args)
+    if args.command in ("train", "eval"):
+        from netspec.training.commands import run_eval, run_train
+
+        return run_train(args) if args.command == "train" else run_eval(args)
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def _internal(error: BaseException) -> int:
+    if os.environ.get(DEBUG_ENV) == "1":
+        raise error
+    message = terminal_text(str(error))[:2000]
+    _error(
+        f"netspec: internal error: {type(error).__name__}: {message} — please report this "
+        f"(run with {DEBUG_ENV}=1 for the traceback)"
+    )
+    return EXIT_INTERNAL
+
+
+def _error(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr closed or full: nothing more can be said
+        pass
+
+
+def _flush(stream) -> None:
+    if stream is not None:
+        stream.flush()
+
+
+def _silence(stream) -> None:
+    """After a write to stdout failed, point it at the null device, so that the interpreter's last
+    flush at exit does not fail again and print "Exception ignored …" (the recipe in Python's
+    documentation for SIGPIPE). Only the process's real stdout: a test's capture is left alone."""
+    if stream is None or stream is not sys.__stdout__:
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, stream.fileno())
+        os.close(null)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
+
+
+def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    """The `netspec` codec error handler: a character the output's encoding lacks becomes its ASCII
+    form (− → -, ⌊x⌋ → floor(x), × → x) or a backslash escape, instead of a UnicodeEncodeError."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(ASCII_FORMS.get(ch) or _escaped(ch) for ch in bad), error.end
+
+
+def _escaped(ch: str) -> str:
+    shown = terminal_text(ch)
+    return shown if shown != ch else f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
+
+
+codecs.register_error("netspec", _ascii_fallback)
+
+
+def _make_output_safe() -> None:
+    """stdout and stderr never fail on a character: what their encoding lacks is written in ASCII."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors != "netspec":
+            try:
+                stream.reconfigure(errors="netspec")
+            except (OSError, ValueError, io.UnsupportedOperation):
+                pass
+
+
+def _encodable(text: str) -> bool:
+    """Whether `text` is valid Unicode (no lone surrogates from an undecodable file name)."""
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _utf8(stream) -> bool:
+    try:
+        return codecs.lookup(stream.encoding).name == "utf-8"
+    except (AttributeError, LookupError, TypeError):
+        return False
 
 
 def run_check(args) -> int:
@@ -125,7 +268,7 @@ def run_check(args) -> int:
         raise UsageError("check needs a spec file: netspec check FILE.net")
     source, note = load_spec(args.spec)
     if note:
-        print(note, file=sys.stderr)
+        print(terminal_text(note), file=sys.stderr)
     result = check_source(source)
     memory = None
     if result.ok:
@@ -139,7 +282,11 @@ def run_check(args) -> int:
     if args.json:
         import json  # only --json needs it: ~2 ms at every start otherwise
 
-        print(json.dumps(json_report(result, memory, args.memory), indent=2, ensure_ascii=False))
+        report = json_report(result, memory, args.memory)
+        text = json.dumps(report, indent=2, ensure_ascii=False)
+        if not _utf8(sys.stdout) or not _encodable(text):  # \u escapes: the same JSON, valid anywhere
+            text = json.dumps(report, indent=2, ensure_ascii=True)
+        print(text)
     else:
         print(text_report(result, memory, args.memory, explain=args.explain))
     if not result.ok or (args.strict and result.diagnostics.warnings):

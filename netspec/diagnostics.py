@@ -80,16 +80,31 @@ class Diagnostics(Record):
         return sorted(unique, key=lambda d: (d.span.line, d.span.column) if d.span else (0, 0))
 
 
-def _printable(text: str) -> str:
-    """The line as it can be shown on a terminal: tabs kept, other control characters escaped."""
-    return "".join(ch if ch == "\t" or ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)
+def terminal_text(text: str, keep_tabs: bool = False) -> str:
+    """`text` as it can be printed on a terminal or into a log: every character that is not
+    printable is escaped (`\\x1b`, `\\u202e`): control characters, so an escape sequence in a spec
+    (`\\x1b]0;` retitles a terminal window, others move the cursor or hide text) is shown, not
+    obeyed; line breaks, so a message stays one line; bidirectional overrides, so the text reads as
+    it is stored; lone surrogates (undecodable bytes in a file name). Tabs are kept with
+    `keep_tabs` (a source line, where they line up the caret). Anything netspec prints that came
+    from a spec, a file name or the command line goes through here."""
+    return "".join(ch if ch.isprintable() or (keep_tabs and ch == "\t") else _escape(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def render(diagnostic: Diagnostic, source: SourceFile) -> str:
     """`file:line:col: severity: message  [code]`, the source line, a caret under the span, a hint."""
     span = diagnostic.span
-    where = f"{source.name}:{span.line}:{span.column}" if span else source.name
-    out = [f"{where}: {diagnostic.severity}: {diagnostic.message}  [{diagnostic.code}]"]
+    name = terminal_text(source.name)
+    where = f"{name}:{span.line}:{span.column}" if span else name
+    message, code = terminal_text(diagnostic.message), terminal_text(diagnostic.code)
+    out = [f"{where}: {diagnostic.severity}: {message}  [{code}]"]
     if span is not None:
         line = source.line_text(span.line)
         if len(line) > 200:  # keep pathological one-line files readable
@@ -101,11 +116,11 @@ def render(diagnostic: Diagnostic, source: SourceFile) -> str:
         if shown.strip():
             width = (span.end_column - span.column) if span.end_line == span.line else len(shown) - column + 1
             width = max(1, min(width, len(shown) - column + 1))
-            prefix = "".join("\t" if ch == "\t" else " " for ch in _printable(shown[: column - 1]))
-            out.append("    " + _printable(shown))
+            prefix = "".join("\t" if ch == "\t" else " " for ch in terminal_text(shown[: column - 1], keep_tabs=True))
+            out.append("    " + terminal_text(shown, keep_tabs=True))
             out.append("    " + prefix + "^" + "~" * (width - 1))
     if diagnostic.hint:
-        out.append(f"  hint: {diagnostic.hint}")
+        out.append(f"  hint: {terminal_text(diagnostic.hint)}")
     return "\n".join(out)
 
 
@@ -126,7 +141,9 @@ def render_all(diagnostics: list[Diagnostic], source: SourceFile) -> str:
             key = (diagnostic.severity, diagnostic.code)
             hidden[key] = hidden.get(key, 0) + 1
     for (severity, code), count in hidden.items():
-        shown.append(f"{source.name}: note: {count:,} more {severity}s  [{code}] not shown (--json lists them all)")
+        shown.append(
+            f"{terminal_text(source.name)}: note: {count:,} more {severity}s  [{code}] not shown (--json lists them all)"
+        )
     return "\n".join(shown)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 BINARY = {
-    "": 1,
+    "": 1,  # accepted by the pattern, then refused with a hint: `8` means 8 GiB more often than 8 bytes
     "b": 1,
     "k": 2**10,
     "kib": 2**10,
@@ -19,13 +20,36 @@ BINARY = {
 DECIMAL = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12}
 
 
+MAX_SIZE = 2**64  # 16 EiB: a larger size is a typo, and would overflow every later computation
+
+
 def parse_bytes(text: str) -> int:
-    """`16GiB`, `16G`, `512MiB`, `8GB` (decimal), `1024` (bytes) → bytes. Raises ValueError."""
+    """`16GiB`, `16G`, `512MiB`, `8GB` (decimal), `1024B` (bytes) → bytes. Raises ValueError.
+
+    A bare number is refused rather than read as bytes: `--memory 8` almost always means 8 GiB.
+    Decimals are read exactly (`1.5GiB`), and any number of digits is an error, not an overflow."""
     match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", text)
     unit = match.group(2).lower() if match else None
     if not match or (unit not in BINARY and unit not in DECIMAL):
-        raise ValueError(f"expected a size such as 16GiB, 512MiB or 8GB, got {text!r}")
-    return int(float(match.group(1)) * {**BINARY, **DECIMAL}[unit])
+        raise ValueError(f"expected a size such as 16GiB, 512MiB or 8GB, got {_short(text)!r}")
+    whole, _, fraction = match.group(1).partition(".")
+    whole = whole.lstrip("0") or "0"
+    shown = _short(match.group(1))
+    if not unit:
+        raise ValueError(f"{shown} has no unit: {shown} bytes? write {shown}GiB (or {shown}B for bytes)")
+    if len(whole) > 30:  # past 16 EiB whatever the unit; and no 4,300-digit int conversion
+        value = Fraction(MAX_SIZE + 1)
+    else:
+        value = Fraction(f"{whole}.{fraction[:30] or 0}") * {**BINARY, **DECIMAL}[unit]
+    if value > MAX_SIZE:
+        raise ValueError(f"{shown}{match.group(2)} is more than 16 EiB; write a size such as 16GiB")
+    if value < 1:
+        raise ValueError(f"expected a size of at least one byte, got {_short(text)!r}")
+    return int(value)
+
+
+def _short(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[:width] + "…"
 
 
 def fmt_bytes(n: float) -> str:
