@@ -79,13 +79,19 @@ def _memory_size(text: str) -> int:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+MAX_BATCH = 2**31 - 1  # beyond any memory; larger would overflow the estimate's floats
+
+
 def _positive(text: str) -> int:
     try:
-        value = int(text)
+        value = int(text) if len(text) <= 30 else MAX_BATCH + 1  # no 4,300-digit conversion
     except ValueError:
         value = 0
+    shown = text if len(text) <= 24 else text[:24] + "…"
     if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 1, got {shown!r}")
+    if value > MAX_BATCH:
+        raise argparse.ArgumentTypeError(f"expected a whole number up to {MAX_BATCH:,}, got {shown!r}")
     return value
 
 

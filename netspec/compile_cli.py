@@ -18,12 +18,12 @@ EXIT_OK, EXIT_SPEC_ERRORS = 0, 1
 def run_compile(args) -> int:
     from netspec.checker import check_source
     from netspec.codegen import class_name, compile_diagnostics, generate
-    from netspec.diagnostics import render_all, summary
+    from netspec.diagnostics import render_all, summary, terminal_text
     from netspec.files import write_text_atomically
 
     source, note = load_spec(args.spec)
     if note:
-        print(note, file=sys.stderr)
+        print(terminal_text(note), file=sys.stderr)
     output = None if args.output in (None, "-") else Path(args.output)
     if output is not None:
         _check_output(output, args.spec)
@@ -44,7 +44,9 @@ def run_compile(args) -> int:
         write_text_atomically(output, code)
     except OSError as error:
         raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
-    print(f"wrote {output}: class {class_name(result)}, {result.params:,} parameters", file=sys.stderr)
+    print(
+        f"wrote {terminal_text(str(output))}: class {class_name(result)}, {result.params:,} parameters", file=sys.stderr
+    )
     return EXIT_OK
 
 

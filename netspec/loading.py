@@ -103,7 +103,14 @@ def _reason(error: Exception) -> str:
 
 
 def _decode(data: bytes, name: str) -> str:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise UsageError(f"{name} is UTF-16 text; save it as UTF-8")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise UsageError(f"{name} is not UTF-8 text (byte {error.start} cannot be decoded)") from None
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise UsageError(
+            f"{name} is not UTF-8 text: line {line}, column {column} (byte {error.start:,}) holds "
+            f"0x{data[error.start]:02x}, which UTF-8 cannot decode; save the file as UTF-8"
+        ) from None

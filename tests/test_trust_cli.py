@@ -163,3 +163,10 @@ def test_a_spec_with_escape_sequences_prints_none(capsys, tmp_path):
     out, err = capsys.readouterr()
     assert code == 1
     assert "\x1b" not in out + err, (out + err)[:2000]
+
+
+@pytest.mark.parametrize("batch", ["9" * 400, "99999999999999999999", "2147483648"])
+def test_a_batch_beyond_any_memory_is_a_usage_error(capsys, batch):
+    assert main(["check", LENET, "--batch", batch]) == 2
+    err = capsys.readouterr().err
+    assert "expected a whole number up to 2,147,483,647" in err and "internal error" not in err

@@ -142,3 +142,13 @@ def test_a_name_too_long_is_a_usage_error(capsys):
     assert main(["check", "x" * 5000 + ".net"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("netspec: error: ") and "Traceback" not in err
+
+
+def test_text_that_is_not_utf8_is_located(tmp_path):
+    bad = tmp_path / "bad.net"
+    bad.write_bytes(b"input 1x8x8\nconv 2 3 # caf\xe9\n")
+    with pytest.raises(UsageError, match=r"line 2, column 15 \(byte 26\) holds 0xe9"):
+        load_spec(str(bad))
+    bad.write_bytes("input 1x8x8\n".encode("utf-16"))
+    with pytest.raises(UsageError, match="is UTF-16 text; save it as UTF-8"):
+        load_spec(str(bad))
