@@ -233,9 +233,10 @@ def _walk(result: CheckResult, stop_at_line: int | None = None) -> bool:
     # (and what derives from it) until a layer with parameters.
     states = {INPUT_ID: _State(shape, rf, INPUT_STORAGE, False, None)}
     names = layer_names(network.nodes)
+    broken_at = network.broken_at if network.broken_at is not None else len(network.nodes)
     for position, (node, name) in enumerate(zip(network.nodes, names)):
         instance = node.instance
-        if stop_at_line is not None and (instance.line >= stop_at_line or position >= (network.broken_at or 1e18)):
+        if stop_at_line is not None and (instance.line >= stop_at_line or position >= broken_at):
             return False
         where = Where(diagnostics, instance.statement.span, instance.arg_spans)
         inputs = [states[i] for i in node.inputs]
@@ -316,7 +317,8 @@ def _merge(node: Node, inputs: list[_State], position: int, where: Where):
         inference.explain.append(f"RF = the largest over the {len(inputs)} paths in: max({sizes}) = {rf[0].size}")
     flattened = [s.flattened_at for s in inputs if s.flattened_at is not None]
     tracked = any(s.tracked for s in inputs)
-    state = _State(inference.output, rf, ("out", position), tracked, flattened[0] if flattened else None)
+    storage = inputs[0].storage if len(inputs) == 1 else ("out", position)  # one branch: its value
+    state = _State(inference.output, rf, storage, tracked, flattened[0] if flattened else None)
     return inference, state
 
 

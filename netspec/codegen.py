@@ -140,15 +140,22 @@ class _File:
     def __init__(self, result: CheckResult, init: Init):
         self.result = result
         self.init = init
-        self.emissions: list[Emission] = [
-            layer.instance.kind.emit(layer.instance.values, layer.input, layer.output) for layer in result.layers
+        # merges have no module: they are a line of `forward` (netspec.layers.merge)
+        self.emissions: list[Emission | None] = [
+            None if layer.is_merge else layer.instance.kind.emit(layer.instance.values, layer.input, layer.output)
+            for layer in result.layers
         ]
-        self.helpers: list[Helper] = list({h.name: h for e in self.emissions for h in e.helpers}.values())
+        self.attributes = _attribute_names(result.layers)
+        self.helpers: list[Helper] = list(
+            {h.name: h for e in self.emissions if e is not None for h in e.helpers}.values()
+        )
         namespace = Namespace(FILE_NAMES + tuple(h.name for h in self.helpers))
         self.class_name = namespace.class_name(result.name)
         self.title = comment_text(result.name, limit=36) or self.class_name
         self.file_name = comment_text(Path(result.source.name).name, limit=30) or "a spec"
-        self.softmax_last = bool(result.layers) and result.layers[-1].kind == "softmax"
+        last = result.layers[-1] if result.layers else None
+        # a final softmax on the main line is replaced by log_softmax for `log_probs`
+        self.softmax_last = last is not None and last.kind == "softmax" and not last.node.frames
 
     def render(self) -> str:
         lines = self.docstring() + [""] + self.imports() + [""]
@@ -189,7 +196,7 @@ class _File:
         ]
 
     def imports(self) -> list[str]:
-        standard = sorted({name for e in self.emissions for name in e.imports})
+        standard = sorted({name for e in self.emissions if e is not None for name in e.imports})
         lines = [f"import {name}" for name in standard] + ([""] if standard else [])
         return lines + ["import torch", "import torch.nn.functional as F", "from torch import nn"]
 
@@ -204,14 +211,15 @@ class _File:
             "    def __init__(self) -> None:",
             "        super().__init__()",
         ]
-        for layer, emission in zip(self.result.layers, self.emissions):
-            lines += statement(8, f"self.{layer.name} = {emission.module}")
+        for attribute, emission in zip(self.attributes, self.emissions):
+            if emission is not None:
+                lines += statement(8, f"self.{attribute} = {emission.module}")
         lines += self.init_weights()
         return lines + [""] + self.forward() + [""] + self.log_probabilities()
 
     def init_weights(self) -> list[str]:
         weight_code = self.init.weight_code()
-        classes = list(dict.fromkeys(e.init for e in self.emissions if e.init))
+        classes = list(dict.fromkeys(e.init for e in self.emissions if e is not None and e.init))
         if weight_code is None or not classes:
             return []
         kinds = classes[0] if len(classes) == 1 else "(" + ", ".join(classes) + ")"
@@ -234,24 +242,27 @@ class _File:
             f'        """{shape_comment(result.input_shape)} -> {shape_comment(result.output_shape)}; '
             'log-probabilities if log_probs."""',
         ]
-        layers = list(zip(result.layers, self.emissions))
-        last = layers.pop() if self.softmax_last else None
-        for layer, emission in layers:
-            lines += self.steps(layer.name, emission)
+        body = _Forward(self)
+        count = len(result.layers) - (1 if self.softmax_last else 0)
+        body.run(0, count, "x", "x")
+        lines += body.lines
         lines += [
             "        if log_probs:",
             *statement(12, "return F.log_softmax(x, dim=1)", shape_comment(result.output_shape)),
         ]
-        if last is not None:
-            lines += self.steps(last[0].name, last[1])
+        if self.softmax_last:
+            last = len(result.layers) - 1
+            lines += self.steps(self.attributes[last], self.emissions[last], "x", "x")
         return lines + ["        return x"]
 
-    def steps(self, name: str, emission: Emission) -> list[str]:
+    def steps(self, attribute: str, emission: Emission, source: str, target: str) -> list[str]:
+        """The lines of one layer, reading `source` and writing `target`."""
         lines = []
         for step in emission.steps:
-            code = "x = " + step.code.format(layer=f"self.{name}", x="x")
+            code = f"{target} = " + step.code.format(layer=f"self.{attribute}", x=source)
             comment = shape_comment(step.shape) + (f": {step.note}" if step.note else "")
             lines += statement(8, code, comment)
+            source = target
         return lines
 
     def log_probabilities(self) -> list[str]:
@@ -270,3 +281,96 @@ class _File:
             f"        output = model(torch.randn({BATCH}, *INPUT_SHAPE))",
             '    print(f"output shape: {tuple(output.shape)}")',
         ]
+
+
+def _attribute_names(layers) -> list[str]:
+    """The module attribute of each layer: its dotted name with `_` for `.` (`layer1.conv1` →
+    `layer1_conv1`), made unique; merges get one too, unused."""
+    used: set[str] = set()
+    names = []
+    for layer in layers:
+        base = layer.name.replace(".", "_")
+        name, n = base, 1
+        while name in used:
+            n += 1
+            name = f"{base}_{n}"
+        used.add(name)
+        names.append(name)
+    return names
+
+
+class _Forward:
+    """The body of `forward` for a graph, written the way a person writes one: a chain reads and
+    writes `x`; a residual keeps `identity = x`, runs its body on `x`, its shortcut on `identity`,
+    and adds; the branches of `add`/`concat`/`mul` each write a variable of their own
+    (`branch1`, `branch2`, …) from the same input, merged in one line (`torch.cat([…], dim=1)`)."""
+
+    def __init__(self, file: _File):
+        self.file = file
+        self.layers = file.result.layers
+        self.lines: list[str] = []
+        self.live: set[str] = {"x"}
+        # the merges whose first branch starts at a node (nested merges can share a start)
+        self.starting: dict[int, list[int]] = {}
+        for index, layer in enumerate(self.layers):
+            merge = layer.node.merge
+            if merge is not None:
+                starts = [start for start, end in merge.branches if start < end]
+                self.starting.setdefault(min(starts, default=index), []).append(index)
+
+    def run(self, low: int, high: int, source: str, target: str) -> str:
+        """Emit nodes [low, high) applied to `source`, writing `target`; the variable that holds
+        the result (`source` when the range is empty)."""
+        index = low
+        while index < high:
+            merges = [m for m in self.starting.get(index, ()) if m < high]
+            if merges:
+                end = max(merges)  # the outermost merge that starts here
+                source = self.merge(end, source, target)
+                index = end + 1
+                continue
+            self.lines += self.file.steps(self.file.attributes[index], self.file.emissions[index], source, target)
+            source = target
+            index += 1
+        return source
+
+    def fresh(self, base: str) -> str:
+        name, n = base, 1
+        while name in self.live:
+            n += 1
+            name = f"{base}_{n}"
+        self.live.add(name)
+        return name
+
+    def merge(self, index: int, source: str, target: str) -> str:
+        layer = self.layers[index]
+        merge = layer.node.merge
+        kind, values = layer.instance.kind, layer.instance.values
+        shapes = tuple(self.layers[i - 1].output if i else self.file.result.input_shape for i in layer.inputs)
+        comment = shape_comment(layer.output)
+        if merge.residual:
+            (body_start, body_end), (short_start, short_end) = merge.branches
+            identity = self.fresh("identity")
+            self.lines += statement(8, f"{identity} = {source}", shape_comment(self._entry_shape(index)))
+            out = self.run(body_start, body_end, source, target)
+            side = self.run(short_start, short_end, identity, identity)
+            self.lines += statement(8, f"{target} = {out} + {side}", comment + ": residual")
+            self.live.discard(identity)
+            return target
+        operands = []
+        for number, (start, end) in enumerate(merge.branches, start=1):
+            if start == end:
+                operands.append(source)
+                continue
+            variable = self.fresh(f"branch{number}")
+            operands.append(self.run(start, end, source, variable))
+        self.lines += statement(8, f"{target} = {kind.combine(values, operands, shapes, layer.output)}", comment)
+        for operand in operands:
+            if operand != source:
+                self.live.discard(operand)
+        return target
+
+    def _entry_shape(self, index: int):
+        """The shape of the value a merge starts from."""
+        entry = self.layers[index].node.merge.entry
+        return self.layers[entry].output if entry >= 0 else self.file.result.input_shape

@@ -322,6 +322,13 @@ class _Elaborator:
                 f"e.g. `{kind.name} {{ branch {{ }} branch {{ conv 64 3x3 pad=1 }} }}`",
             )
             return current
+        if len(branches) == 1:
+            self.diagnostics.warning(
+                "single-branch",
+                f"`{statement.word}` has one branch: it passes that branch's output on unchanged",
+                statement.word_span,
+                "add the other branch (`branch { }` is the identity), or drop the merge",
+            )
         if values is None:
             return current
         spans = _arg_spans(substituted, kind.args)
@@ -350,7 +357,10 @@ class _Elaborator:
         shortcut = shortcuts[0] if shortcuts else None
         if shortcut is not None and (shortcut.body is None or shortcut.args or shortcut.options):
             self.diagnostics.error(
-                "bad-value", "`shortcut` takes only a `{ }` block", shortcut.span, "e.g. `shortcut { conv 128 1x1 stride=2 }`"
+                "bad-value",
+                "`shortcut` takes only a `{ }` block",
+                shortcut.span,
+                "e.g. `shortcut { conv 128 1x1 stride=2 }`",
             )
             shortcut = None
         body = [s for s in statement.body if s.word.lower() != "shortcut"]
@@ -434,7 +444,7 @@ class _Elaborator:
                 if bound[param] is None:
                     return current
         body = self.expand(block.body, bound, (*stack, block.name), top=False, depth=depth + 1)
-        frame = Frame("call", block.name, statement.label, substituted)
+        frame = Frame("call", block.name, statement.label, substituted, bound)
         return self.append(out, graph.in_frame(body, frame), current, 1, statement)
 
     def layer(self, statement: Statement, env: dict[str, Value]) -> LayerInstance | None:

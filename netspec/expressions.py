@@ -77,14 +77,18 @@ def _evaluate(value, env: dict) -> int:
         number = bound.number if bound.kind != "expr" else None
         if not isinstance(number, int):
             raise ExpressionError(
-                f"`{value.text}` is `{bound.text}` here, not a whole number", value.span, "arithmetic takes whole numbers"
+                f"`{value.text}` is `{bound.text}` here, not a whole number",
+                value.span,
+                "arithmetic takes whole numbers",
             )
         return number
     number = value.number
     if isinstance(number, int):
         return number
     raise ExpressionError(
-        f"`{value.text}` cannot take part in arithmetic", value.span, "arithmetic takes whole numbers and block parameters"
+        f"`{value.text}` cannot take part in arithmetic",
+        value.span,
+        "arithmetic takes whole numbers and block parameters",
     )
 
 

@@ -222,6 +222,21 @@ def _dims(value) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def layer_text(kind: str, options: dict, pick=lambda options: options[0]) -> str:
+    """One layer's statement; `pick` chooses among spellings (aliases, `5` vs `5x5`)."""
+    words = [pick(ALIASES.get(kind, (kind,)))]
+    for key, value in options.items():
+        positional = key in ("filters", "kernel", "units", "scale") or (key == "size" and kind != "lrn")
+        if (kind, key) in (("dropout", "p"), ("leakyrelu", "slope"), ("elu", "alpha"), ("lrn", "size")):
+            positional = pick((True, False))  # a lone positional value may be named too
+        if isinstance(value, tuple) and value[0] == value[1] and pick((True, False)):
+            text = f"{value[0]}x{value[1]}"
+        else:
+            text = _dims(value)
+        words.append(text if positional else f"{key}={text}")
+    return " ".join(words)
+
+
 def render(shape: tuple, stack: Stack, data=None) -> tuple[str, list[int]]:
     """The `.net` text of a stack and the line of each layer. With a hypothesis `data` object,
     spellings vary: aliases, labels, comments and blank lines, `5` vs `5x5`."""
@@ -232,17 +247,7 @@ def render(shape: tuple, stack: Stack, data=None) -> tuple[str, list[int]]:
     lines = ["# a random stack", "input " + "x".join(map(str, shape))]
     layer_lines = []
     for i, (kind, options) in enumerate(stack):
-        words = [pick(ALIASES.get(kind, (kind,)))]
-        for key, value in options.items():
-            positional = key in ("filters", "kernel", "units", "scale") or (key == "size" and kind != "lrn")
-            if (kind, key) in (("dropout", "p"), ("leakyrelu", "slope"), ("elu", "alpha"), ("lrn", "size")):
-                positional = pick((True, False))  # a lone positional value may be named too
-            if isinstance(value, tuple) and value[0] == value[1] and pick((True, False)):
-                text = f"{value[0]}x{value[1]}"
-            else:
-                text = _dims(value)
-            words.append(text if positional else f"{key}={text}")
-        line = " ".join(words)
+        line = layer_text(kind, options, pick)
         if pick((False, False, True)):
             line = f"l{i}: {line}"
         if pick((False, True)):

@@ -13,7 +13,7 @@ from netspec.cli import main
 
 SPECS = resources.specs_dir()
 STABLE_TOP = {"schema", "file", "network", "input", "ok", "layers", "totals", "memory", "diagnostics"}
-STABLE_LAYER = {"index", "line", "kind", "name", "output", "params", "macs", "rf"}
+STABLE_LAYER = {"id", "index", "inputs", "scope", "line", "call_lines", "kind", "name", "output", "params", "macs", "rf", "jump"}
 STABLE_TOTALS = {"params", "trainable_params", "macs"}
 STABLE_DIAGNOSTIC = {"severity", "code", "line", "column", "message", "hint"}
 
@@ -165,12 +165,17 @@ def test_json_has_the_stable_fields(capsys, path):
     code, data = _json(capsys, "check", str(path))
     assert code == 0
     assert STABLE_TOP <= data.keys()
-    assert data["schema"] == 1 and data["ok"] is True
+    assert data["schema"] == 2 and data["ok"] is True
     assert len(data["input"]) in (1, 3)
     assert STABLE_TOTALS <= data["totals"].keys()
     for layer in data["layers"]:
         assert STABLE_LAYER <= layer.keys()
     assert [layer["index"] for layer in data["layers"]] == list(range(1, len(data["layers"]) + 1))
+    assert [layer["id"] for layer in data["layers"]] == [layer["index"] for layer in data["layers"]]
+    # every layer reads layers listed before it (0: the input); a chain reads the one before
+    for layer in data["layers"]:
+        assert layer["inputs"] and all(0 <= i < layer["id"] for i in layer["inputs"])
+        assert len(layer["scope"]) == layer["name"].count(".")
     # the per-layer columns add up to the totals
     assert sum(layer["params"] for layer in data["layers"]) == data["totals"]["params"]
     assert sum(layer["macs"] for layer in data["layers"]) == data["totals"]["macs"]

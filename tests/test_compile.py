@@ -35,8 +35,11 @@ def build(result: CheckResult, source: str, folder):
 
 
 def assert_agrees(result: CheckResult, model: nn.Module, batch: int = 2) -> None:
-    """Per-layer output shapes (forward hooks), parameters and buffers as the checker says."""
-    names = [layer.name for layer in result.layers]
+    """Per-layer output shapes (forward hooks), parameters and buffers as the checker says. Each
+    layer is the attribute its dotted name gives (`layer1.conv1` → `layer1_conv1`); merges are
+    lines of `forward`, not modules."""
+    layers = [layer for layer in result.layers if not layer.is_merge]
+    names = [layer.name.replace(".", "_") for layer in layers]
     assert [name for name, _ in model.named_children()] == names
     assert sum(p.numel() for p in model.parameters()) == result.params
     state = model.state_dict()
@@ -46,10 +49,10 @@ def assert_agrees(result: CheckResult, model: nn.Module, batch: int = 2) -> None
         getattr(model, mode)()
         seen: dict[str, tuple[int, ...]] = {}
         hooks = [
-            getattr(model, layer.name).register_forward_hook(
-                lambda _m, _i, out, name=layer.name, seen=seen: seen.__setitem__(name, tuple(out.shape))
+            getattr(model, name).register_forward_hook(
+                lambda _m, _i, out, name=name, seen=seen: seen.__setitem__(name, tuple(out.shape))
             )
-            for layer in result.layers
+            for name in names
         ]
         try:
             with torch.no_grad():
@@ -57,7 +60,7 @@ def assert_agrees(result: CheckResult, model: nn.Module, batch: int = 2) -> None
         finally:
             for hook in hooks:
                 hook.remove()
-        assert seen == {layer.name: (batch, *layer.output) for layer in result.layers}, mode
+        assert seen == {name: (batch, *layer.output) for name, layer in zip(names, layers)}, mode
         assert tuple(out.shape) == (batch, *result.output_shape)
         assert torch.isfinite(out).all()
 
@@ -420,6 +423,31 @@ avgpool 3 stride=1 pad=1 ceil=true
 l2pool 2 stride=2 ceil=true
 gelu
 maxpool 2 pad=1 ceil=true
+deconv 4 3 stride=2 pad=1 outpad=1
+relu6
+upsample 2 mode=bilinear
+hardswish
+adaptivemaxpool 3
+hardsigmoid
+adaptiveavgpool 2x3
+silu
+identity
+residual {
+  conv 4 3x3 pad=1
+  shortcut { conv 4 1x1 }
+}
+concat crop=center {
+  branch { }
+  branch { conv 2 1x1 }
+}
+mul {
+  branch { }
+  branch { globalavgpool; conv 6 1x1; sigmoid }
+}
+add {
+  branch { relu }
+  branch { }
+}
 globalavgpool
 globalmaxpool
 flatten
@@ -438,8 +466,9 @@ train {
 
 def test_every_layer_kind_compiles(tmp_path):
     from netspec.layers import KINDS
+    from netspec.layers.merge import MERGES
 
     result, source = compile_text(EVERY_KIND)
-    assert {layer.kind for layer in result.layers} == {kind.name for kind in KINDS}
+    assert {layer.kind for layer in result.layers} == {kind.name for kind in (*KINDS, *MERGES)}
     _, model = build(result, source, tmp_path)
     assert_agrees(result, model)

@@ -24,6 +24,9 @@ from netspec.codegen import generate
 from netspec.loading import load_spec
 
 SMALL = ["lenet", "deep", "mnist_cnn", "network3"]
+# ONNX has no operator for adaptive pooling to a size other than 1x1 (bins of unequal sizes): the
+# exporters refuse it, so those two lines are left out of the ONNX test (docs/compile.md).
+ONNX_KINDS = EVERY_KIND.replace("adaptivemaxpool 3\n", "").replace("adaptiveavgpool 2x3\n", "")
 
 # torch 2.13 deprecates TorchScript (it still works) and the exporters warn about their own internals
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")
@@ -65,7 +68,7 @@ def test_torch_compile_on_cpu(tmp_path):
 
 
 @pytest.mark.parametrize("dynamo", [True, False], ids=["dynamo", "torchscript"])
-@pytest.mark.parametrize("spec", ["lenet", EVERY_KIND], ids=["lenet", "every_kind"])
+@pytest.mark.parametrize("spec", ["lenet", ONNX_KINDS], ids=["lenet", "every_kind"])
 def test_torch_onnx_export_computes_the_same_numbers(spec, dynamo, tmp_path):
     import onnx
     from onnx.reference import ReferenceEvaluator

@@ -18,6 +18,17 @@ NESTED = "input 1x8x8\n" + "repeat 1 {\n" * 40 + "relu\n" + "}\n" * 40
 
 # code: (spec, severity, line, column) of the first diagnostic with that code
 TRIGGERS = {
+    "bad-expression": ("input 1x8x8\nblock b w {\n  conv w/3 3x3\n}\nb 8\n", "error", 3, 8),
+    "bad-outpad": ("input 1x8x8\nconvtranspose 2 3x3 stride=2 outpad=2\n", "error", 2, 30),
+    "empty-merge": ("input 1x8x8\nadd {\n}\n", "error", 2, 1),
+    "merge-jump": (
+        "input 1x8x8\nconcat {\n  branch { globalavgpool }\n  branch { maxpool 2; globalavgpool }\n}\n",
+        "warning",
+        2,
+        1,
+    ),
+    "merge-shape": ("input 1x8x8\nresidual {\n  conv 4 3x3 stride=2 pad=1\n}\n", "error", 2, 1),
+    "single-branch": ("input 1x8x8\nconcat {\n  branch { relu }\n}\n", "warning", 2, 1),
     "after-flatten": ("input 1x8x8\nfc 10\nconv 4 3x3\n", "error", 3, 1),
     "bad-block": ("input 1x8x8\nblock 3 {\n  relu\n}\n", "error", 2, 1),
     "bad-input": ("input 28x28\nrelu\n", "error", 1, 7),
@@ -39,7 +50,7 @@ TRIGGERS = {
     "recursive-block": ("input 1x8x8\nblock b {\n  b\n}\nb\n", "error", 3, 3),
     "skipped-pixels": ("input 1x8x8\nmaxpool 2 stride=3\n", "warning", 2, 11),
     "softmax-not-last": ("input 10\nsoftmax\nfc 3\n", "warning", 2, 1),
-    "syntax": ("input 1x8x8\nconv 4 (3,3)\n", "error", 2, 8),
+    "syntax": ("input 1x8x8\nconv 4 (3,3)\n", "error", 2, 10),
     "too-large": ("input 10\nrepeat 100000 {\n  repeat 100000 {\n    relu\n  }\n}\n", "error", 2, 1),
     "too-many-errors": ("input 1x8x8\n" + "conv = =\n" * 60, "note", 51, 6),
     "unexpected-block": ("input 1x8x8\nrelu {\n}\n", "error", 2, 1),
@@ -233,10 +244,16 @@ def test_alexnet_at_224_warns_about_54_25_and_suggests_227():
     assert "never seen" in first.message
 
 
-def test_shipped_specs_have_no_warnings():
+# SqueezeNet 1.1's first convolution (3x3, stride 2, no padding) never sees the last row and
+# column of a 224x224 input, in torchvision as in the paper's code; its header says so.
+EXPECTED_WARNINGS = {"squeezenet.net": ["inexact-size"]}
+
+
+def test_shipped_specs_have_no_warnings_but_the_documented_ones():
     for path in resources.bundled_specs():
         result = check_text(path.read_text(encoding="utf-8"), path.name)
-        assert not result.diagnostics.items, (path.name, [d.message for d in result.diagnostics.items])
+        codes = [d.code for d in result.diagnostics.items]
+        assert codes == EXPECTED_WARNINGS.get(path.name, []), (path.name, [d.message for d in result.diagnostics.items])
 
 
 def test_diagnostic_spans_are_well_formed_for_every_trigger():

@@ -61,4 +61,4 @@ def test_a_flood_of_one_warning_is_cut_to_a_count_on_the_terminal_but_not_in_the
 def test_unlabelled_layers_inside_a_labelled_call_are_named_after_the_call():
     result = check_text("input 3x8x8\nblock st f {\n conv f 3 pad=1\n relu\n}\ns1: st 4\nst 2\n")
     assert result.ok
-    assert [layer.name for layer in result.layers] == ["s1_conv", "s1_relu", "conv1", "relu1"]
+    assert [layer.name for layer in result.layers] == ["s1.conv1", "s1.relu1", "st1.conv1", "st1.relu1"]

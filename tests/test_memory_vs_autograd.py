@@ -12,6 +12,7 @@ from hypothesis import assume, given
 
 torch = pytest.importorskip("torch")
 
+from random_graphs import Graph, from_checked  # noqa: E402
 from random_stacks import render, stacks  # noqa: E402
 from reference_torch import build, parameter_count, saved_bytes, stepwise_shapes  # noqa: E402
 
@@ -21,7 +22,13 @@ from netspec.loading import load_spec  # noqa: E402
 from netspec.memory import estimate  # noqa: E402
 
 TOLERANCE = 0.05
-SMALL_BATCH = {"vgg16.net": 1, "alexnet.net": 2}  # keeps the big forwards cheap on a CPU
+# keeps the big forwards cheap on a CPU
+SMALL_BATCH = {name: 1 for name in ("vgg16.net", "resnet50.net", "densenet121.net", "googlenet.net", "unet.net")} | {
+    "alexnet.net": 2,
+    "resnet18.net": 2,
+    "mobilenet_v2.net": 2,
+    "squeezenet.net": 2,
+}
 
 
 def assert_close(estimated: int, measured: int, what: str) -> None:
@@ -36,9 +43,9 @@ def test_saved_activations_of_shipped_specs_match_autograd(path):
     source, _ = load_spec(str(path))
     result = check_source(source)
     assert result.ok
-    # The reference is built from the elaborated layers (kinds and options as the spec gives
-    # them); shapes, counts and the saved tensors all come from torch.
-    model = build([(layer.kind, dict(layer.instance.values)) for layer in result.layers], result.input_shape)
+    # The reference is built from the elaborated layers (kinds, options and merges as the spec
+    # gives them); shapes, counts and the saved tensors all come from torch.
+    model = Graph(from_checked(result), result.input_shape)
     batch = SMALL_BATCH.get(path.name, 4)
     measured = saved_bytes(model, result.input_shape, batch)
     assert parameter_count(model) == result.params

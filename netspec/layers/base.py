@@ -69,7 +69,7 @@ CALL = "{layer}({x})"  # the usual step: call the layer's module on the input
 class Emission(Record):
     """The PyTorch code of one layer: a constructor expression and the lines of `forward`."""
 
-    __slots__ = ("module", "steps", "helpers", "imports", "init")
+    __slots__ = ("module", "steps", "helpers", "imports", "init", "channels", "defaults")
 
     def __init__(
         self,
@@ -78,12 +78,19 @@ class Emission(Record):
         helpers: tuple[Helper, ...] = (),
         imports: tuple[str, ...] = (),
         init: str | None = None,
+        channels: tuple[int, ...] = (),
+        defaults: dict | None = None,
     ):
         self.module = module  # e.g. nn.Conv2d(3, 96, kernel_size=11, stride=4), assigned to self.<name>
         self.steps = steps
         self.helpers = helpers
         self.imports = imports  # standard-library modules the steps use ("math")
         self.init = init  # the module class whose weight the `init` setting draws ("nn.Conv2d")
+        # For classes compiled from blocks: which positional arguments of `module` are channel
+        # counts (named after block parameters), and the keyword arguments `module` leaves out
+        # at their defaults (written out when another call of the block sets them).
+        self.channels = channels
+        self.defaults = defaults or {}
 
 
 class Inference(Record):

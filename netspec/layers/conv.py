@@ -70,7 +70,13 @@ class Conv(LayerKind):
         if not v["bias"]:
             options["bias"] = False
         steps.append(Step(CALL, output))
-        return Emission(call("nn.Conv2d", shape[0], v["filters"], **options), tuple(steps), init="nn.Conv2d")
+        return Emission(
+            call("nn.Conv2d", shape[0], v["filters"], **options),
+            tuple(steps),
+            init="nn.Conv2d",
+            channels=(0, 1),
+            defaults={"stride": 1, "padding": 0, "dilation": 1, "groups": 1},
+        )
 
 
 def _common_divisor(a: int, b: int, near: int) -> int:

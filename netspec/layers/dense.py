@@ -47,7 +47,7 @@ class FullyConnected(LayerKind):
         n_in = prod(shape)
         module = call("nn.Linear", n_in, v["units"], **({} if v["bias"] else {"bias": False}))
         steps = (Step("torch.flatten({x}, 1)", (n_in,)),) if len(shape) > 1 else ()
-        return Emission(module, (*steps, Step(CALL, output)), init="nn.Linear")
+        return Emission(module, (*steps, Step(CALL, output)), init="nn.Linear", channels=(0, 1))
 
 
 class Flatten(LayerKind):

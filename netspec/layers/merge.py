@@ -112,7 +112,9 @@ class Concat(MergeKind):
         explain = [f"C = {' + '.join(str(s[0]) for s in shapes)} = {channels}"]
         if len(heights) > 1 or len(widths) > 1:
             if values["crop"] != "center":
-                where.error("merge-shape", f"`concat` needs one H x W, got {_shapes_text(shapes)}", _concat_hint(shapes))
+                where.error(
+                    "merge-shape", f"`concat` needs one H x W, got {_shapes_text(shapes)}", _concat_hint(shapes)
+                )
                 return None
             for shape in shapes:
                 top, left = crop_offsets(shape[1:], size)

@@ -33,7 +33,7 @@ class BatchNorm(LayerKind):
         defaults = {arg.name: arg.default for arg in self.args}  # PyTorch's defaults too
         options = {key: v[key] for key in ("eps", "momentum") if v[key] != defaults[key]}
         module = "nn.BatchNorm2d" if len(shape) == 3 else "nn.BatchNorm1d"
-        return Emission(call(module, shape[0], **options), (Step(CALL, output),))
+        return Emission(call(module, shape[0], **options), (Step(CALL, output),), channels=(0,))
 
 
 class LocalResponseNorm(LayerKind):

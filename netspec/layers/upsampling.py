@@ -107,7 +107,13 @@ class ConvTranspose(LayerKind):
         if not v["bias"]:
             options["bias"] = False
         module = call("nn.ConvTranspose2d", shape[0], v["filters"], **options)
-        return Emission(module, (Step(CALL, output),), init="nn.ConvTranspose2d")
+        return Emission(
+            module,
+            (Step(CALL, output),),
+            init="nn.ConvTranspose2d",
+            channels=(0, 1),
+            defaults={"stride": 1, "padding": 0, "output_padding": 0, "dilation": 1, "groups": 1},
+        )
 
 
 MODES = {"nearest": Code('"nearest"'), "bilinear": Code('"bilinear"')}
