@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from netspec import syntax
 from netspec.arithmetic import ReceptiveField
-from netspec.diagnostics import Diagnostics
+from netspec.diagnostics import Diagnostics, add_context
 from netspec.elaborate import LayerInstance, Network, elaborate
 from netspec.graph import INPUT_ID, Node
 from netspec.layers import INPUT, OUTPUT, Shape, Where
@@ -240,11 +240,16 @@ def _walk(result: CheckResult, stop_at_line: int | None = None) -> bool:
             return False
         where = Where(diagnostics, instance.statement.span, instance.arg_spans)
         inputs = [states[i] for i in node.inputs]
+        before = len(diagnostics.items)
         if node.merge is not None:
             state = _merge(node, inputs, position, where)
         else:
             previous = network.nodes[node.inputs[0]].instance if node.inputs[0] != INPUT_ID else None
             state = _layer(instance, inputs[0], previous, position, where)
+        if len(diagnostics.items) > before:  # say which calls led here, innermost first
+            for call in reversed(node.calls):
+                text = call.text if len(call.text) <= 60 else call.text[:57] + "..."
+                add_context(diagnostics, before, f"in the call `{text}`", call.span)
         if state is None:
             return False
         inference, state = state

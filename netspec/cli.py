@@ -2,7 +2,7 @@
 
     netspec check specs/lenet.net                  # per-layer table, totals, memory
     netspec check alexnet.net --explain            # with the arithmetic of every layer
-    netspec check vgg16.net --json --batch 64      # one JSON object (schema 1)
+    netspec check vgg16.net --json --batch 64      # one JSON object (schema 2)
     netspec specs                                  # list the bundled specs
     netspec compile alexnet.net -o alexnet.py      # a standalone PyTorch module
     netspec train specs/lenet.net --epochs 1       # train it (docs/train.md); netspec eval for accuracy
@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="compute shapes, parameters, MACs, receptive fields and memory")
     check.add_argument("spec", nargs="?", help="a .net file (or the name of a bundled spec)")
-    check.add_argument("--json", action="store_true", help="print one JSON object (schema 1)")
+    check.add_argument("--json", action="store_true", help="print one JSON object (schema 2)")
     check.add_argument("--explain", action="store_true", help="show the arithmetic of every layer")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--kinds", action="store_true", help="list the layer kinds and exit")

@@ -22,7 +22,7 @@ import keyword
 import re
 from pathlib import Path
 
-from netspec import __version__
+from netspec import __version__, modules
 from netspec.checker import CheckResult
 from netspec.diagnostics import Diagnostic
 from netspec.initialization import Init
@@ -107,10 +107,12 @@ def statement(indent: int, code: str, comment: str = "") -> list[str]:
     return ([f"{pad}# {comment}"] if comment else []) + _split(indent, code)
 
 
-def _split(indent: int, code: str) -> list[str]:
+def _split(indent: int, code: str, trailer: str = "") -> list[str]:
+    """`code` split at its last bracket as `ruff format` does, recursively: the inside on one
+    line if it fits, else one argument a line with a trailing comma (a lone argument without)."""
     pad, inner = " " * indent, " " * (indent + len(INDENT))
-    if indent + len(code) <= LINE_LENGTH or not code.endswith(")"):
-        return [pad + code]
+    if indent + len(code) + len(trailer) <= LINE_LENGTH or not code.endswith(")"):
+        return [pad + code + trailer]
     depth, opening = 0, -1
     for i in range(len(code) - 1, -1, -1):
         depth += {")": 1, "]": 1, "(": -1, "[": -1}.get(code[i], 0)
@@ -119,8 +121,14 @@ def _split(indent: int, code: str) -> list[str]:
             break
     head, body = code[: opening + 1], code[opening + 1 : -1]
     if len(inner) + len(body) <= LINE_LENGTH:
-        return [pad + head, inner + body, pad + ")"]
-    return [pad + head, *(f"{inner}{part}," for part in _top_level_parts(body)), pad + ")"]
+        return [pad + head, inner + body, pad + ")" + trailer]
+    parts = _top_level_parts(body)
+    if len(parts) == 1:
+        return [pad + head, *_split(indent + len(INDENT), parts[0]), pad + ")" + trailer]
+    lines = [pad + head]
+    for part in parts:
+        lines += _split(indent + len(INDENT), part, ",")
+    return lines + [pad + ")" + trailer]
 
 
 def _top_level_parts(body: str) -> list[str]:
@@ -145,12 +153,13 @@ class _File:
             None if layer.is_merge else layer.instance.kind.emit(layer.instance.values, layer.input, layer.output)
             for layer in result.layers
         ]
-        self.attributes = _attribute_names(result.layers)
+        self.attributes = [layer.name.rsplit(".", 1)[-1] for layer in result.layers]
         self.helpers: list[Helper] = list(
             {h.name: h for e in self.emissions if e is not None for h in e.helpers}.values()
         )
-        namespace = Namespace(FILE_NAMES + tuple(h.name for h in self.helpers))
+        namespace = Namespace(FILE_NAMES + ("OrderedDict",) + tuple(h.name for h in self.helpers))
         self.class_name = namespace.class_name(result.name)
+        self.blocks = _Blocks(self, namespace)
         self.title = comment_text(result.name, limit=36) or self.class_name
         self.file_name = comment_text(Path(result.source.name).name, limit=30) or "a spec"
         last = result.layers[-1] if result.layers else None
@@ -162,6 +171,8 @@ class _File:
         lines += [f"INPUT_SHAPE = {literal(self.result.input_shape)}  # {self.input_comment()}", "", ""]
         for helper in self.helpers:
             lines += helper.source.rstrip("\n").split("\n") + ["", ""]
+        for block in self.blocks.classes():
+            lines += block + ["", ""]
         lines += self.network_class() + ["", ""] + self.main()
         return "\n".join(lines) + "\n"
 
@@ -198,6 +209,8 @@ class _File:
     def imports(self) -> list[str]:
         standard = sorted({name for e in self.emissions if e is not None for name in e.imports})
         lines = [f"import {name}" for name in standard] + ([""] if standard else [])
+        if self.blocks.sequential:  # standard-library imports first, in one sorted group
+            lines = [f"import {name}" for name in standard] + ["from collections import OrderedDict", ""]
         return lines + ["import torch", "import torch.nn.functional as F", "from torch import nn"]
 
     def input_comment(self) -> str:
@@ -211,9 +224,8 @@ class _File:
             "    def __init__(self) -> None:",
             "        super().__init__()",
         ]
-        for attribute, emission in zip(self.attributes, self.emissions):
-            if emission is not None:
-                lines += statement(8, f"self.{attribute} = {emission.module}")
+        for attribute, code in self.blocks.root_attributes():
+            lines += statement(8, f"self.{attribute} = {code}")
         lines += self.init_weights()
         return lines + [""] + self.forward() + [""] + self.log_probabilities()
 
@@ -242,10 +254,11 @@ class _File:
             f'        """{shape_comment(result.input_shape)} -> {shape_comment(result.output_shape)}; '
             'log-probabilities if log_probs."""',
         ]
-        body = _Forward(self)
+        body = _Forward(self, self.blocks.root)
         count = len(result.layers) - (1 if self.softmax_last else 0)
         body.run(0, count, "x", "x")
-        lines += body.lines
+        for code, shape, note in body.lines:
+            lines += statement(8, code, shape_comment(shape) + (f": {note}" if note else ""))
         lines += [
             "        if log_probs:",
             *statement(12, "return F.log_softmax(x, dim=1)", shape_comment(result.output_shape)),
@@ -258,11 +271,8 @@ class _File:
     def steps(self, attribute: str, emission: Emission, source: str, target: str) -> list[str]:
         """The lines of one layer, reading `source` and writing `target`."""
         lines = []
-        for step in emission.steps:
-            code = f"{target} = " + step.code.format(layer=f"self.{attribute}", x=source)
-            comment = shape_comment(step.shape) + (f": {step.note}" if step.note else "")
-            lines += statement(8, code, comment)
-            source = target
+        for code, shape, note in _steps(attribute, emission, source, target):
+            lines += statement(8, code, shape_comment(shape) + (f": {note}" if note else ""))
         return lines
 
     def log_probabilities(self) -> list[str]:
@@ -283,39 +293,33 @@ class _File:
         ]
 
 
-def _attribute_names(layers) -> list[str]:
-    """The module attribute of each layer: its dotted name with `_` for `.` (`layer1.conv1` →
-    `layer1_conv1`), made unique; merges get one too, unused."""
-    used: set[str] = set()
-    names = []
-    for layer in layers:
-        base = layer.name.replace(".", "_")
-        name, n = base, 1
-        while name in used:
-            n += 1
-            name = f"{base}_{n}"
-        used.add(name)
-        names.append(name)
-    return names
+def _steps(attribute: str, emission: Emission, source: str, target: str) -> list[tuple[str, Shape, str]]:
+    """One layer's lines of `forward` as (code, shape, note), reading `source`, writing `target`."""
+    out = []
+    for step in emission.steps:
+        out.append((f"{target} = " + step.code.format(layer=f"self.{attribute}", x=source), step.shape, step.note))
+        source = target
+    return out
 
 
 class _Forward:
-    """The body of `forward` for a graph, written the way a person writes one: a chain reads and
-    writes `x`; a residual keeps `identity = x`, runs its body on `x`, its shortcut on `identity`,
-    and adds; the branches of `add`/`concat`/`mul` each write a variable of their own
-    (`branch1`, `branch2`, …) from the same input, merged in one line (`torch.cat([…], dim=1)`)."""
+    """The body of one module's `forward`, written the way a person writes one: a chain reads and
+    writes `x`; an inner scope is one call (`x = self.layer1(x)`); a residual keeps
+    `identity = x`, runs its body on `x`, its shortcut on `identity`, and adds; the branches of
+    `add`/`concat`/`mul` each write a variable of their own (`branch1`, `branch2`, …) from the
+    same input, merged in one line (`torch.cat([…], dim=1)`). Lines are (code, shape, note)."""
 
-    def __init__(self, file: _File):
+    def __init__(self, file: _File, scope: modules.Scope):
         self.file = file
         self.layers = file.result.layers
-        self.lines: list[str] = []
+        self.lines: list[tuple[str, Shape, str]] = []
         self.live: set[str] = {"x"}
-        # the merges whose first branch starts at a node (nested merges can share a start)
+        self.children = {item.start: item for item in scope.items if isinstance(item, modules.Scope)}
+        # the merges of this scope whose first branch starts at a node (nested merges can share one)
         self.starting: dict[int, list[int]] = {}
-        for index, layer in enumerate(self.layers):
-            merge = layer.node.merge
-            if merge is not None:
-                starts = [start for start, end in merge.branches if start < end]
+        for index in scope.items:
+            if isinstance(index, int) and self.layers[index].is_merge:
+                starts = [start for start, end in self.layers[index].node.merge.branches if start < end]
                 self.starting.setdefault(min(starts, default=index), []).append(index)
 
     def run(self, low: int, high: int, source: str, target: str) -> str:
@@ -329,9 +333,14 @@ class _Forward:
                 source = self.merge(end, source, target)
                 index = end + 1
                 continue
-            self.lines += self.file.steps(self.file.attributes[index], self.file.emissions[index], source, target)
+            child = self.children.get(index)
+            if child is not None:
+                self.lines.append((f"{target} = self.{child.attr}({source})", self.layers[child.end - 1].output, ""))
+                index = child.end
+            else:
+                self.lines += _steps(self.file.attributes[index], self.file.emissions[index], source, target)
+                index += 1
             source = target
-            index += 1
         return source
 
     def fresh(self, base: str) -> str:
@@ -347,14 +356,14 @@ class _Forward:
         merge = layer.node.merge
         kind, values = layer.instance.kind, layer.instance.values
         shapes = tuple(self.layers[i - 1].output if i else self.file.result.input_shape for i in layer.inputs)
-        comment = shape_comment(layer.output)
         if merge.residual:
             (body_start, body_end), (short_start, short_end) = merge.branches
             identity = self.fresh("identity")
-            self.lines += statement(8, f"{identity} = {source}", shape_comment(self._entry_shape(index)))
+            entry = self.layers[merge.entry].output if merge.entry >= 0 else self.file.result.input_shape
+            self.lines.append((f"{identity} = {source}", entry, ""))
             out = self.run(body_start, body_end, source, target)
             side = self.run(short_start, short_end, identity, identity)
-            self.lines += statement(8, f"{target} = {out} + {side}", comment + ": residual")
+            self.lines.append((f"{target} = {out} + {side}", layer.output, "residual"))
             self.live.discard(identity)
             return target
         operands = []
@@ -364,13 +373,256 @@ class _Forward:
                 continue
             variable = self.fresh(f"branch{number}")
             operands.append(self.run(start, end, source, variable))
-        self.lines += statement(8, f"{target} = {kind.combine(values, operands, shapes, layer.output)}", comment)
+        self.lines.append((f"{target} = {kind.combine(values, operands, shapes, layer.output)}", layer.output, ""))
         for operand in operands:
             if operand != source:
                 self.live.discard(operand)
         return target
 
-    def _entry_shape(self, index: int):
-        """The shape of the value a merge starts from."""
-        entry = self.layers[index].node.merge.entry
-        return self.layers[entry].output if entry >= 0 else self.file.result.input_shape
+
+class _Blocks:
+    """The classes of a graph's scopes (netspec.modules): which scopes share a class, what each
+    class's `__init__` takes, and their source."""
+
+    def __init__(self, file: _File, namespace: Namespace):
+        self.file = file
+        self.layers = file.result.layers
+        self.namespace = namespace
+        self.root = modules.build(self.layers)
+        self.order: list[modules.Scope] = []  # inner scopes, children before parents
+        self._collect(self.root)
+        self.groups: dict[tuple, modules.Group] = {}
+        self.forwards: dict[int, list] = {}
+        self.templates: dict[int, modules.Template] = {}
+        self.sequential = False
+        for scope in self.order:
+            scope.sequential = modules.is_plain_chain(scope, self.layers, file.emissions)
+            self.sequential |= scope.sequential
+            scope.key = self._key(scope)
+            if not scope.sequential:
+                frame = scope.frame  # a call's class is named after its block; a branch's after its label
+                base = frame.name if frame.kind == "call" else (frame.label or frame.name)
+                group = self.groups.setdefault(scope.key, modules.Group(scope.key, base))
+                group.members.append(scope)
+                scope.group = group
+        self.finished: list[modules.Group] = []
+        for scope in self.order:
+            if scope.group is not None:
+                self._finish(scope.group)
+
+    def _collect(self, scope: modules.Scope) -> None:
+        for item in scope.items:
+            if isinstance(item, modules.Scope):
+                self._collect(item)
+                self.order.append(item)
+
+    def template(self, index: int) -> modules.Template:
+        if index not in self.templates:
+            self.templates[index] = modules.leaf_template(self.file.emissions[index], self.file.attributes[index])
+        return self.templates[index]
+
+    def forward_of(self, scope: modules.Scope) -> list:
+        if id(scope) not in self.forwards:
+            body = _Forward(self.file, scope)
+            body.run(scope.start, scope.end, "x", "x")
+            self.forwards[id(scope)] = body.lines
+        return self.forwards[id(scope)]
+
+    def _key(self, scope: modules.Scope) -> tuple:
+        parts = []
+        for item in scope.items:
+            if isinstance(item, modules.Scope):
+                parts.append((item.attr, item.key))
+            elif not self.layers[item].is_merge:
+                parts.append((self.file.attributes[item], self.template(item).text))
+        if scope.sequential:
+            return ("sequential", tuple(parts))
+        codes = tuple((code, note) for code, _, note in self.forward_of(scope))
+        return ("class", scope.frame.kind, scope.frame.name, tuple(parts), codes)
+
+    # --- slots and classes ---------------------------------------------------------------------
+
+    def slots(self, scope: modules.Scope) -> list[tuple]:
+        """(value, part) for every number of a scope's constructor code, in order."""
+        out = []
+        for item in scope.items:
+            if isinstance(item, modules.Scope):
+                if item.sequential:
+                    out += self.slots(item)
+                else:
+                    group = item.group
+                    member = group.members.index(item)
+                    for param in group.params:
+                        role = "in" if param in ("in_channels", "in_features") else "out"
+                        hint = modules.Part("", 1, None, role, f"{item.attr}_{param}")
+                        out.append((group.arguments[member][param], hint))
+            elif not self.layers[item].is_merge:
+                template = self.template(item)
+                values = iter(template.values)
+                for part in template.parts:
+                    for _ in range(part.count):
+                        out.append((next(values), part))
+        return out
+
+    def _finish(self, group: modules.Group) -> None:
+        if group.name:
+            return
+        for member in group.members:
+            for inner in self._inner_groups(member):
+                self._finish(inner)
+        table = [self.slots(member) for member in group.members]
+        envs = [modules.environment(m, self.layers, self.file.result.input_shape) for m in group.members]
+        expressions, extras = [], {}
+        for position, (_, part) in enumerate(table[0]):
+            column = [row[position][0] for row in table]
+            constant = all(v == column[0] and type(v) is type(column[0]) for v in column)
+            expression = None
+            if not constant or (part.channel and isinstance(column[0], int) and column[0] > 1):
+                expression = modules.name_for(column, envs, prefer_input=part.channel == "in")
+            if expression is None and not constant:
+                name = _parameter_name(part.hint, extras, envs[0])
+                extras[name] = column
+                expression = name
+            expressions.append(expression if expression is not None else literal(column[0]))
+        used = {e.split(" ")[0] for e in expressions}
+        group.params = [name for name in envs[0] if name in used] + list(extras)
+        group.slots = expressions
+        group.arguments = [
+            {p: (env[p] if p in env else extras[p][i]) for p in group.params} for i, env in enumerate(envs)
+        ]
+        group.name = self._class_name(_class_base(group.base))
+        self.finished.append(group)
+
+    def _class_name(self, base: str) -> str:
+        """`Bottleneck`, then `Bottleneck2`, … (`Level5_2` after a digit); never a taken name."""
+        taken = self.namespace.taken
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}" if base[-1].isdigit() else f"{base}{n}"
+        taken.add(name)
+        return name
+
+    def _inner_groups(self, scope: modules.Scope):
+        for item in scope.items:
+            if isinstance(item, modules.Scope):
+                if item.sequential:
+                    yield from self._inner_groups(item)
+                else:
+                    yield item.group
+
+    def construct(self, scope: modules.Scope, expressions: list[str]) -> list[tuple[str, str]]:
+        """(attribute, constructor code) for a scope's modules, its numbers written as `expressions`."""
+        out, position = [], 0
+        for item in scope.items:
+            if isinstance(item, modules.Scope):
+                if item.sequential:
+                    count = len(self.slots(item))
+                    inner = self.construct(item, expressions[position : position + count])
+                    entries = ", ".join(f"{attr}={code}" for attr, code in inner)
+                    out.append((item.attr, f"nn.Sequential(OrderedDict({entries}))"))
+                else:
+                    count = len(item.group.params)
+                    arguments = ", ".join(expressions[position : position + count])
+                    out.append((item.attr, f"{item.group.name}({arguments})"))
+                position += count
+            elif not self.layers[item].is_merge:
+                template = self.template(item)
+                count = len(template.values)
+                out.append((self.file.attributes[item], template.render(expressions[position : position + count])))
+                position += count
+        return out
+
+    def root_attributes(self) -> list[tuple[str, str]]:
+        """The network class's modules: layers as they emit themselves, inner scopes constructed."""
+        out = []
+        for item in self.root.items:
+            if isinstance(item, int):
+                if not self.layers[item].is_merge:
+                    out.append((self.file.attributes[item], self.file.emissions[item].module))
+                continue
+            values = [literal(value) for value, _ in self.slots(item)] if item.sequential else None
+            if item.sequential:
+                inner = self.construct(item, values)
+                out.append((item.attr, f"nn.Sequential(OrderedDict({', '.join(f'{a}={c}' for a, c in inner)}))"))
+            else:
+                group = item.group
+                member = group.members.index(item)
+                arguments = ", ".join(literal(group.arguments[member][p]) for p in group.params)
+                out.append((item.attr, f"{group.name}({arguments})"))
+        return out
+
+    def classes(self) -> list[list[str]]:
+        return [self._class_source(group) for group in self.finished]
+
+    def _class_source(self, group: modules.Group) -> list[str]:
+        first = group.members[0]
+        frame = first.frame
+        envs = [modules.environment(m, self.layers, self.file.result.input_shape) for m in group.members]
+        what = f"The block `{comment_text(frame.name, 30)}`" if frame.kind == "call" else f"A {frame.kind}"
+        line = frame.statement.span.line
+        calls = len(group.members)
+        doc = f"{what} (line {line}); {calls} instance{'s' * (calls != 1)} in this network."
+        parameters = ["self", *(f"{p}: int" for p in group.params)]
+        signature = f"    def __init__({', '.join(parameters)}) -> None:"
+        if len(signature) > LINE_LENGTH:  # one parameter a line, as ruff formats it
+            signature = "\n".join(["    def __init__(", *(f"        {p}," for p in parameters), "    ) -> None:"])
+        lines = [f"class {group.name}(nn.Module):", f'    """{doc}"""', "", signature, "        super().__init__()"]
+        for attr, code in self.construct(first, group.slots):
+            lines += statement(8, f"self.{attr} = {code}")
+        lines += ["", "    def forward(self, x: torch.Tensor) -> torch.Tensor:"]
+        inputs = [_entry_shape(self.layers, m, self.file.result.input_shape) for m in group.members]
+        bodies = [self.forward_of(m) for m in group.members]
+        for number, (code, _, note) in enumerate(bodies[0]):
+            shapes = [body[number][1] for body in bodies]
+            comment = _symbolic_shape(shapes, inputs, envs) + (f": {note}" if note else "")
+            lines += statement(8, code, comment)
+        return lines + ["        return x"]
+
+
+def _entry_shape(layers, scope: modules.Scope, input_shape) -> Shape:
+    env = modules.environment(scope, layers, input_shape)  # noqa: F841 - the same entry rule
+    first = layers[scope.start]
+    entry = first.node.merge.entry + 1 if first.is_merge else first.inputs[0]
+    return layers[entry - 1].output if entry else input_shape
+
+
+def _symbolic_shape(shapes: list[Shape], inputs: list[Shape], envs: list[dict]) -> str:
+    """A shape comment for a class line: numbers that are the same in every instance stay; a
+    channel count that varies is named after a parameter (or C); H and W relative to the input's."""
+    dims = ["N"]
+    for axis in range(len(shapes[0])):
+        column = [shape[axis] for shape in shapes]
+        if all(v == column[0] for v in column):
+            dims.append(str(column[0]))
+        elif axis == 0:
+            dims.append(modules.name_for(column, envs) or "C")
+        else:
+            letter = "HW"[axis - 1]
+            sizes = [shape[axis] if len(shape) > axis else 0 for shape in inputs]
+            if column == sizes:
+                dims.append(letter)
+            elif (
+                all(v and s % v == 0 for v, s in zip(column, sizes))
+                and len({s // v for v, s in zip(column, sizes)}) == 1
+            ):
+                dims.append(f"{letter}/{sizes[0] // column[0]}")
+            else:
+                dims.append(f"{letter}'")
+    return "(" + ", ".join(dims) + ")"
+
+
+def _class_base(name: str) -> str:
+    words = re.findall(r"[A-Za-z0-9]+", name)
+    return "".join(word[0].upper() + word[1:] for word in words) or "Block"
+
+
+def _parameter_name(hint: str, taken: dict, env: dict) -> str:
+    base = re.sub(r"[^0-9A-Za-z_]", "_", hint).strip("_") or "value"
+    if base[0].isdigit() or keyword.iskeyword(base):
+        base = f"value_{base}"
+    name, n = base, 1
+    while name in taken or name in env or name in ("self", "x"):
+        n += 1
+        name = f"{base}_{n}"
+    return name

@@ -19,14 +19,25 @@ NOTE = "note"
 
 
 class Diagnostic(Record):
-    __slots__ = ("severity", "code", "message", "span", "hint")
+    __slots__ = ("severity", "code", "message", "span", "hint", "notes")
 
-    def __init__(self, severity: str, code: str, message: str, span: Span | None, hint: str | None = None):
+    def __init__(
+        self,
+        severity: str,
+        code: str,
+        message: str,
+        span: Span | None,
+        hint: str | None = None,
+        notes: tuple[tuple[str, Span], ...] = (),
+    ):
         self.severity = severity
         self.code = code
         self.message = message
         self.span = span
         self.hint = hint
+        # where it comes from, innermost first: ("in `stage 64 2`", the call's span), as a
+        # compiler's "in instantiation of" notes
+        self.notes = notes
 
     def to_json(self) -> dict:
         return {
@@ -38,6 +49,7 @@ class Diagnostic(Record):
             "end_column": self.span.end_column if self.span else None,
             "message": self.message,
             "hint": self.hint,
+            "notes": [{"message": m, "line": span.line, "column": span.column} for m, span in self.notes],
         }
 
 
@@ -121,6 +133,8 @@ def render(diagnostic: Diagnostic, source: SourceFile) -> str:
             out.append("    " + prefix + "^" + "~" * (width - 1))
     if diagnostic.hint:
         out.append(f"  hint: {terminal_text(diagnostic.hint)}")
+    for message, note_span in diagnostic.notes:
+        out.append(f"{name}:{note_span.line}:{note_span.column}: note: {terminal_text(message)}")
     return "\n".join(out)
 
 
@@ -152,3 +166,14 @@ def summary(diagnostics: list[Diagnostic]) -> str:
     errors = sum(d.severity == ERROR for d in diagnostics)
     warnings = sum(d.severity == WARNING for d in diagnostics)
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def add_context(diagnostics: Diagnostics, since: int, message: str, span: Span, body: Span | None = None) -> None:
+    """Note on every diagnostic reported after position `since` that it comes from `message` at
+    `span` (a block call): the first note is the innermost call. With `body`, only diagnostics
+    inside those lines (the block's body) get it."""
+    for position in range(since, len(diagnostics.items)):
+        item = diagnostics.items[position]
+        if item.span is None or (body is not None and not body.line <= item.span.line <= body.end_line):
+            continue
+        diagnostics.items[position] = item.replace(notes=(*item.notes, (message, span)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from netspec import expressions, graph, layers
-from netspec.diagnostics import Diagnostics
+from netspec.diagnostics import Diagnostics, add_context
 from netspec.graph import ENTRY, Fragment, Frame, Merge, Node
 from netspec.layers import merge
 from netspec.layers.args import REQUIRED, Arg, bind, did_you_mean, whole
@@ -443,7 +443,9 @@ class _Elaborator:
                 bound[param] = expressions.evaluate(value, others, self.diagnostics)
                 if bound[param] is None:
                     return current
+        before = len(self.diagnostics.items)
         body = self.expand(block.body, bound, (*stack, block.name), top=False, depth=depth + 1)
+        add_context(self.diagnostics, before, f"in the call `{_shown(substituted.text)}`", statement.span)
         frame = Frame("call", block.name, statement.label, substituted, bound)
         return self.append(out, graph.in_frame(body, frame), current, 1, statement)
 
@@ -508,6 +510,10 @@ class _Elaborator:
         args = tuple(resolve(v) for v in statement.args)
         options = tuple(o.replace(value=resolve(o.value)) for o in statement.options)
         return statement.replace(args=args, options=options) if ok else None
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _subtraction(value: Value, parts: list[str]) -> Value:

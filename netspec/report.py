@@ -14,9 +14,7 @@ SCHEMA = 2
 def statement_text(result: CheckResult, layer: LayerReport) -> str:
     """The layer as it runs: its statement with the values a block call gave it (`conv 128 3x3
     pad=1`, not `conv filters 3x3 pad=1`), without its label (the name column shows that)."""
-    statement = layer.instance.statement
-    words = [statement.word, *(v.text for v in statement.args), *(f"{o.key}={o.value.text}" for o in statement.options)]
-    return " ".join(words)
+    return layer.instance.statement.text
 
 
 def line_text(layer: LayerReport) -> str:

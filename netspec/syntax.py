@@ -125,6 +125,12 @@ class Statement(Record):
         self.body = body  # None for a plain statement
         self.span = span  # the first line of the statement, from label (or word) to its last argument
 
+    @property
+    def text(self) -> str:
+        """The statement as one line of words, without its label or body: `conv 64 3x3 pad=1`."""
+        options = (f"{o.key}={o.value.text}" for o in self.options)
+        return " ".join([self.word, *(v.text for v in self.args), *options])
+
     def option(self, key: str) -> Option | None:
         for option in self.options:
             if option.key == key:

@@ -124,21 +124,24 @@ def fill(draw, skeleton: list, channels: int) -> tuple[list, int]:
 
 
 @st.composite
-def graphs(draw) -> tuple[tuple, list]:
-    """(input shape, descriptors): a random graph, then sometimes a pooled fc head."""
+def graphs(draw, head: bool = True) -> tuple[tuple, list]:
+    """(input shape, descriptors): a random graph, then sometimes (with `head`) a pooled fc head."""
     h = draw(st.integers(4, 14))
     shape = (draw(st.integers(1, 4)), h, h if draw(st.booleans()) else draw(st.integers(4, 14)))
     items, _ = draw(fill(draw(skeletons), shape[0]))
-    if draw(st.booleans()):
+    if head and draw(st.booleans()):
         items += [("layer", "globalavgpool", {}), ("layer", "fc", {"units": draw(st.integers(1, 10))})]
     return shape, items
 
 
-def render(shape: tuple, items: list) -> tuple[str, list[int]]:
+def render(shape: tuple, items: list, calls: int = 0) -> tuple[str, list[int]]:
     """The `.net` text and the line of every node, in the order the checker lists them (a merge
-    after its branches, a residual after its body and shortcut)."""
+    after its branches, a residual after its body and shortcut). With `calls`, the graph is the
+    body of a block called that many times in a row (the reference then runs `items * calls`)."""
     lines = ["# a random graph", "input " + "x".join(map(str, shape))]
     node_lines: list[int] = []
+    if calls:
+        lines.append("block body {")
 
     def emit(items: list, indent: str) -> None:
         for item in items:
@@ -166,7 +169,11 @@ def render(shape: tuple, items: list) -> tuple[str, list[int]]:
                 lines.append(indent + "}")
                 node_lines.append(own)
 
-    emit(items, "")
+    emit(items, "  " if calls else "")
+    if calls:
+        lines.append("}")
+        lines += ["body"] * calls
+        node_lines = node_lines * calls
     return "\n".join(lines) + "\n", node_lines
 
 

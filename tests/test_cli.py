@@ -13,7 +13,21 @@ from netspec.cli import main
 
 SPECS = resources.specs_dir()
 STABLE_TOP = {"schema", "file", "network", "input", "ok", "layers", "totals", "memory", "diagnostics"}
-STABLE_LAYER = {"id", "index", "inputs", "scope", "line", "call_lines", "kind", "name", "output", "params", "macs", "rf", "jump"}
+STABLE_LAYER = {
+    "id",
+    "index",
+    "inputs",
+    "scope",
+    "line",
+    "call_lines",
+    "kind",
+    "name",
+    "output",
+    "params",
+    "macs",
+    "rf",
+    "jump",
+}
 STABLE_TOTALS = {"params", "trainable_params", "macs"}
 STABLE_DIAGNOSTIC = {"severity", "code", "line", "column", "message", "hint"}
 

@@ -39,8 +39,9 @@ def assert_agrees(result: CheckResult, model: nn.Module, batch: int = 2) -> None
     layer is the attribute its dotted name gives (`layer1.conv1` → `layer1_conv1`); merges are
     lines of `forward`, not modules."""
     layers = [layer for layer in result.layers if not layer.is_merge]
-    names = [layer.name.replace(".", "_") for layer in layers]
-    assert [name for name, _ in model.named_children()] == names
+    names = [layer.name for layer in layers]  # a block call's layers are inside its module
+    tops = list(dict.fromkeys(name.split(".")[0] for name in names))
+    assert [name for name, _ in model.named_children()] == tops
     assert sum(p.numel() for p in model.parameters()) == result.params
     state = model.state_dict()
     parameters = {name for name, _ in model.named_parameters()}
@@ -49,7 +50,7 @@ def assert_agrees(result: CheckResult, model: nn.Module, batch: int = 2) -> None
         getattr(model, mode)()
         seen: dict[str, tuple[int, ...]] = {}
         hooks = [
-            getattr(model, name).register_forward_hook(
+            model.get_submodule(name).register_forward_hook(
                 lambda _m, _i, out, name=name, seen=seen: seen.__setitem__(name, tuple(out.shape))
             )
             for name in names

@@ -108,7 +108,9 @@ def test_diagnostic_renders_location_source_line_and_caret(code):
     assert set(caret.strip()) <= {"^", "~"}
     assert len(caret) - 4 <= len(source_line)  # the span stays on the line
     if diagnostic.hint:
-        assert shown[-1] == f"  hint: {diagnostic.hint}"
+        assert shown[3] == f"  hint: {diagnostic.hint}"
+    notes = shown[4 if diagnostic.hint else 3 :]
+    assert notes == [f"t.net:{span.line}:{span.column}: note: {message}" for message, span in diagnostic.notes]
 
 
 def test_caret_spans_the_whole_offending_word():
@@ -268,15 +270,18 @@ def test_diagnostic_spans_are_well_formed_for_every_trigger():
 
 @given(
     n=st.integers(1, 40),
-    k=st.integers(1, 7),
+    k=st.integers(2, 7),
     s=st.integers(2, 4),
-    p=st.integers(0, 3),
+    p=st.integers(0, 1),
     layer=st.sampled_from(["conv 2", "maxpool", "avgpool", "l2pool"]),
 )
 def test_every_fix_the_inexact_size_warning_suggests_makes_the_size_exact(n, k, s, p, layer):
+    """(The warning needs real pixels lost, so a stride no larger than the kernel, little padding.)"""
+
     def check(size: int, pad: int):
         return check_text(f"input 1x{size}x{size}\n{layer} {k} stride={s} pad={pad}\n")
 
+    assume(s <= k)
     result = check(n, p)
     inexact = [d for d in result.diagnostics.items if d.code == "inexact-size"]
     assume(result.ok and inexact)
@@ -292,3 +297,34 @@ def test_every_fix_the_inexact_size_warning_suggests_makes_the_size_exact(n, k, 
         fixed = check(n, pad)
         assert fixed.ok and not [d for d in fixed.diagnostics.items if d.code == "inexact-size"], hint
         assert fixed.layers[0].output[1:] == (output, output)
+
+
+@pytest.mark.parametrize(
+    ("spec", "warns"),
+    [
+        ("conv 64 7x7 stride=2 pad=3", False),  # ResNet's stem: the unseen cell is padding
+        ("maxpool 3 stride=2 pad=1", False),
+        ("conv 8 3x3 stride=2 pad=1", False),
+        ("conv 8 1x1 stride=2", False),  # a strided 1x1 projection skips pixels by design
+        ("conv 96 11x11 stride=4", True),  # AlexNet at 224 loses a real row and column
+        ("conv 8 3x3 stride=2", True),
+    ],
+)
+def test_inexact_size_fires_only_when_real_pixels_are_never_seen(spec, warns):
+    result = check_text(f"input 3x224x224\n{spec}\n")
+    codes = {d.code for d in result.diagnostics.items}
+    assert ("inexact-size" in codes) == warns, result.diagnostics.items
+    assert "skipped-pixels" not in codes
+
+
+def test_diagnostics_inside_a_block_say_which_calls_they_come_from():
+    text = (
+        "input 3x32x32\nblock down f {\n  residual { conv f*2 3x3 pad=1 }\n}\nblock stage f {\n  down f\n}\nstage 8\n"
+    )
+    (error,) = check_text(text).diagnostics.errors
+    assert (error.code, error.span.line) == ("merge-shape", 3)
+    assert [(message, span.line) for message, span in error.notes] == [
+        ("in the call `down 8`", 6),
+        ("in the call `stage 8`", 8),
+    ]
+    assert "shortcut { conv 16 1x1" in error.hint

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 
@@ -34,12 +35,12 @@ def reference_outputs(model: Graph, shape: tuple) -> tuple[list[tuple], bool]:
     return [tuple(o.shape[1:]) for o in model.outputs], True
 
 
-@given(graphs())
-def test_random_graphs_match_torch_node_by_node(case):
-    shape, items = case
-    text, lines = render(shape, items)
+@given(st.integers(0, 2), st.data())
+def test_random_graphs_match_torch_node_by_node(calls, data):
+    shape, items = data.draw(graphs(head=calls == 0))
+    text, lines = render(shape, items, calls)
     result = check_text(text)
-    model = Graph(items, shape)
+    model = Graph(items * max(calls, 1), shape)
     shapes, ran = reference_outputs(model, shape)
     if not ran:
         assert not result.ok, f"PyTorch raised at node {len(shapes) + 1}, the checker did not\n{text}"
@@ -69,13 +70,14 @@ def test_random_graphs_save_what_autograd_saves(case):
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large], deadline=None)
-@given(case=graphs())
-def test_compiled_graphs_compute_what_the_reference_computes(tmp_path_factory, case):
+@given(calls=st.integers(0, 3), data=st.data())
+def test_compiled_graphs_compute_what_the_reference_computes(tmp_path_factory, calls, data):
     """Parameters are registered in node order by both, so the reference's weights load into the
-    compiled module one by one; then both give the same output for the same input."""
-    shape, items = case
-    text, _ = render(shape, items)
-    model = Graph(items, shape)
+    compiled module one by one; then both give the same output for the same input. With `calls`,
+    the graph is a block called that many times: its calls share one class where they can."""
+    shape, items = data.draw(graphs(head=calls == 0))
+    text, _ = render(shape, items, calls)
+    model = Graph(items * max(calls, 1), shape)
     if not reference_outputs(model, shape)[1]:
         return
     result, source = compile_text(text)

@@ -18,6 +18,146 @@ from torch import nn
 INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
+class Inverted(nn.Module):
+    """The block `inverted` (line 28); 4 instances in this network."""
+
+    def __init__(self, in_channels: int, cin: int, cout: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, cin * 6, kernel_size=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cin * 6)
+        self.relu61 = nn.ReLU6()
+        self.conv2 = nn.Conv2d(
+            cin * 6,
+            cin * 6,
+            kernel_size=3,
+            stride=2,
+            padding=1,
+            groups=cin * 6,
+            bias=False,
+        )
+        self.bn2 = nn.BatchNorm2d(cin * 6)
+        self.relu62 = nn.ReLU6()
+        self.conv3 = nn.Conv2d(cin * 6, cout, kernel_size=1, bias=False)
+        self.bn3 = nn.BatchNorm2d(cout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.conv1(x)  # (N, cin * 6, H, W)
+        x = self.bn1(x)  # (N, cin * 6, H, W)
+        x = self.relu61(x)  # (N, cin * 6, H, W)
+        x = self.conv2(x)  # (N, cin * 6, H/2, W/2)
+        x = self.bn2(x)  # (N, cin * 6, H/2, W/2)
+        x = self.relu62(x)  # (N, cin * 6, H/2, W/2)
+        x = self.conv3(x)  # (N, cout, H/2, W/2)
+        x = self.bn3(x)  # (N, cout, H/2, W/2)
+        return x
+
+
+class Inverted2(nn.Module):
+    """The block `inverted` (line 23); 12 instances in this network."""
+
+    def __init__(self, in_channels: int, cin: int, cout: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, cin * 6, kernel_size=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cin * 6)
+        self.relu61 = nn.ReLU6()
+        self.conv2 = nn.Conv2d(
+            cin * 6, cin * 6, kernel_size=3, padding=1, groups=cin * 6, bias=False
+        )
+        self.bn2 = nn.BatchNorm2d(cin * 6)
+        self.relu62 = nn.ReLU6()
+        self.conv3 = nn.Conv2d(cin * 6, cout, kernel_size=1, bias=False)
+        self.bn3 = nn.BatchNorm2d(cout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.conv1(x)  # (N, cin * 6, H, W)
+        x = self.bn1(x)  # (N, cin * 6, H, W)
+        x = self.relu61(x)  # (N, cin * 6, H, W)
+        x = self.conv2(x)  # (N, cin * 6, H, W)
+        x = self.bn2(x)  # (N, cin * 6, H, W)
+        x = self.relu62(x)  # (N, cin * 6, H, W)
+        x = self.conv3(x)  # (N, cout, H, W)
+        x = self.bn3(x)  # (N, cout, H, W)
+        return x
+
+
+class InvertedResidual(nn.Module):
+    """The block `inverted_residual` (line 29); 10 instances in this network."""
+
+    def __init__(self, in_channels: int, c: int) -> None:
+        super().__init__()
+        self.inverted1 = Inverted2(in_channels, c, c)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x  # (N, c, H, W)
+        x = self.inverted1(x)  # (N, c, H, W)
+        x = x + identity  # (N, c, H, W): residual
+        return x
+
+
+class Bottleneck(nn.Module):
+    """The block `bottleneck` (line 42); 1 instance in this network."""
+
+    def __init__(self, in_channels: int, cin: int, cout: int) -> None:
+        super().__init__()
+        self.inverted1 = Inverted(in_channels, cin, cout)
+        self.inverted_residual1 = InvertedResidual(cout, cout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.inverted1(x)  # (N, 24, 56, 56)
+        x = self.inverted_residual1(x)  # (N, 24, 56, 56)
+        return x
+
+
+class Bottleneck2(nn.Module):
+    """The block `bottleneck` (line 43); 2 instances in this network."""
+
+    def __init__(self, in_channels: int, cin: int, cout: int) -> None:
+        super().__init__()
+        self.inverted1 = Inverted(in_channels, cin, cout)
+        self.inverted_residual1 = InvertedResidual(cout, cout)
+        self.inverted_residual2 = InvertedResidual(cout, cout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.inverted1(x)  # (N, cout, H/2, W/2)
+        x = self.inverted_residual1(x)  # (N, cout, H/2, W/2)
+        x = self.inverted_residual2(x)  # (N, cout, H/2, W/2)
+        return x
+
+
+class Bottleneck3(nn.Module):
+    """The block `bottleneck` (line 44); 1 instance in this network."""
+
+    def __init__(self, in_channels: int, cin: int) -> None:
+        super().__init__()
+        self.inverted1 = Inverted(in_channels, cin, cin * 2)
+        self.inverted_residual1 = InvertedResidual(cin * 2, cin * 2)
+        self.inverted_residual2 = InvertedResidual(cin * 2, cin * 2)
+        self.inverted_residual3 = InvertedResidual(cin * 2, cin * 2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.inverted1(x)  # (N, 64, 14, 14)
+        x = self.inverted_residual1(x)  # (N, 64, 14, 14)
+        x = self.inverted_residual2(x)  # (N, 64, 14, 14)
+        x = self.inverted_residual3(x)  # (N, 64, 14, 14)
+        return x
+
+
+class Bottleneck4(nn.Module):
+    """The block `bottleneck` (line 45); 1 instance in this network."""
+
+    def __init__(self, in_channels: int, cin: int, cout: int) -> None:
+        super().__init__()
+        self.inverted1 = Inverted2(in_channels, cin, cout)
+        self.inverted_residual1 = InvertedResidual(cout, cout)
+        self.inverted_residual2 = InvertedResidual(cout, cout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.inverted1(x)  # (N, 96, 14, 14)
+        x = self.inverted_residual1(x)  # (N, 96, 14, 14)
+        x = self.inverted_residual2(x)  # (N, 96, 14, 14)
+        return x
+
+
 class MobileNetV2(nn.Module):
     """MobileNetV2, as specified in mobilenet_v2.net."""
 
@@ -31,208 +171,12 @@ class MobileNetV2(nn.Module):
         self.relu62 = nn.ReLU6()
         self.conv3 = nn.Conv2d(32, 16, kernel_size=1, bias=False)
         self.bn3 = nn.BatchNorm2d(16)
-        self.bottleneck1_inverted1_conv1 = nn.Conv2d(16, 96, kernel_size=1, bias=False)
-        self.bottleneck1_inverted1_bn1 = nn.BatchNorm2d(96)
-        self.bottleneck1_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck1_inverted1_conv2 = nn.Conv2d(
-            96, 96, kernel_size=3, stride=2, padding=1, groups=96, bias=False
-        )
-        self.bottleneck1_inverted1_bn2 = nn.BatchNorm2d(96)
-        self.bottleneck1_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck1_inverted1_conv3 = nn.Conv2d(96, 24, kernel_size=1, bias=False)
-        self.bottleneck1_inverted1_bn3 = nn.BatchNorm2d(24)
-        self.bottleneck1_inverted_residual1_inverted1_conv1 = nn.Conv2d(
-            24, 144, kernel_size=1, bias=False
-        )
-        self.bottleneck1_inverted_residual1_inverted1_bn1 = nn.BatchNorm2d(144)
-        self.bottleneck1_inverted_residual1_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck1_inverted_residual1_inverted1_conv2 = nn.Conv2d(
-            144, 144, kernel_size=3, padding=1, groups=144, bias=False
-        )
-        self.bottleneck1_inverted_residual1_inverted1_bn2 = nn.BatchNorm2d(144)
-        self.bottleneck1_inverted_residual1_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck1_inverted_residual1_inverted1_conv3 = nn.Conv2d(
-            144, 24, kernel_size=1, bias=False
-        )
-        self.bottleneck1_inverted_residual1_inverted1_bn3 = nn.BatchNorm2d(24)
-        self.bottleneck2_inverted1_conv1 = nn.Conv2d(24, 144, kernel_size=1, bias=False)
-        self.bottleneck2_inverted1_bn1 = nn.BatchNorm2d(144)
-        self.bottleneck2_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck2_inverted1_conv2 = nn.Conv2d(
-            144, 144, kernel_size=3, stride=2, padding=1, groups=144, bias=False
-        )
-        self.bottleneck2_inverted1_bn2 = nn.BatchNorm2d(144)
-        self.bottleneck2_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck2_inverted1_conv3 = nn.Conv2d(144, 32, kernel_size=1, bias=False)
-        self.bottleneck2_inverted1_bn3 = nn.BatchNorm2d(32)
-        self.bottleneck2_inverted_residual1_inverted1_conv1 = nn.Conv2d(
-            32, 192, kernel_size=1, bias=False
-        )
-        self.bottleneck2_inverted_residual1_inverted1_bn1 = nn.BatchNorm2d(192)
-        self.bottleneck2_inverted_residual1_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck2_inverted_residual1_inverted1_conv2 = nn.Conv2d(
-            192, 192, kernel_size=3, padding=1, groups=192, bias=False
-        )
-        self.bottleneck2_inverted_residual1_inverted1_bn2 = nn.BatchNorm2d(192)
-        self.bottleneck2_inverted_residual1_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck2_inverted_residual1_inverted1_conv3 = nn.Conv2d(
-            192, 32, kernel_size=1, bias=False
-        )
-        self.bottleneck2_inverted_residual1_inverted1_bn3 = nn.BatchNorm2d(32)
-        self.bottleneck2_inverted_residual2_inverted1_conv1 = nn.Conv2d(
-            32, 192, kernel_size=1, bias=False
-        )
-        self.bottleneck2_inverted_residual2_inverted1_bn1 = nn.BatchNorm2d(192)
-        self.bottleneck2_inverted_residual2_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck2_inverted_residual2_inverted1_conv2 = nn.Conv2d(
-            192, 192, kernel_size=3, padding=1, groups=192, bias=False
-        )
-        self.bottleneck2_inverted_residual2_inverted1_bn2 = nn.BatchNorm2d(192)
-        self.bottleneck2_inverted_residual2_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck2_inverted_residual2_inverted1_conv3 = nn.Conv2d(
-            192, 32, kernel_size=1, bias=False
-        )
-        self.bottleneck2_inverted_residual2_inverted1_bn3 = nn.BatchNorm2d(32)
-        self.bottleneck3_inverted1_conv1 = nn.Conv2d(32, 192, kernel_size=1, bias=False)
-        self.bottleneck3_inverted1_bn1 = nn.BatchNorm2d(192)
-        self.bottleneck3_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck3_inverted1_conv2 = nn.Conv2d(
-            192, 192, kernel_size=3, stride=2, padding=1, groups=192, bias=False
-        )
-        self.bottleneck3_inverted1_bn2 = nn.BatchNorm2d(192)
-        self.bottleneck3_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck3_inverted1_conv3 = nn.Conv2d(192, 64, kernel_size=1, bias=False)
-        self.bottleneck3_inverted1_bn3 = nn.BatchNorm2d(64)
-        self.bottleneck3_inverted_residual1_inverted1_conv1 = nn.Conv2d(
-            64, 384, kernel_size=1, bias=False
-        )
-        self.bottleneck3_inverted_residual1_inverted1_bn1 = nn.BatchNorm2d(384)
-        self.bottleneck3_inverted_residual1_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck3_inverted_residual1_inverted1_conv2 = nn.Conv2d(
-            384, 384, kernel_size=3, padding=1, groups=384, bias=False
-        )
-        self.bottleneck3_inverted_residual1_inverted1_bn2 = nn.BatchNorm2d(384)
-        self.bottleneck3_inverted_residual1_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck3_inverted_residual1_inverted1_conv3 = nn.Conv2d(
-            384, 64, kernel_size=1, bias=False
-        )
-        self.bottleneck3_inverted_residual1_inverted1_bn3 = nn.BatchNorm2d(64)
-        self.bottleneck3_inverted_residual2_inverted1_conv1 = nn.Conv2d(
-            64, 384, kernel_size=1, bias=False
-        )
-        self.bottleneck3_inverted_residual2_inverted1_bn1 = nn.BatchNorm2d(384)
-        self.bottleneck3_inverted_residual2_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck3_inverted_residual2_inverted1_conv2 = nn.Conv2d(
-            384, 384, kernel_size=3, padding=1, groups=384, bias=False
-        )
-        self.bottleneck3_inverted_residual2_inverted1_bn2 = nn.BatchNorm2d(384)
-        self.bottleneck3_inverted_residual2_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck3_inverted_residual2_inverted1_conv3 = nn.Conv2d(
-            384, 64, kernel_size=1, bias=False
-        )
-        self.bottleneck3_inverted_residual2_inverted1_bn3 = nn.BatchNorm2d(64)
-        self.bottleneck3_inverted_residual3_inverted1_conv1 = nn.Conv2d(
-            64, 384, kernel_size=1, bias=False
-        )
-        self.bottleneck3_inverted_residual3_inverted1_bn1 = nn.BatchNorm2d(384)
-        self.bottleneck3_inverted_residual3_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck3_inverted_residual3_inverted1_conv2 = nn.Conv2d(
-            384, 384, kernel_size=3, padding=1, groups=384, bias=False
-        )
-        self.bottleneck3_inverted_residual3_inverted1_bn2 = nn.BatchNorm2d(384)
-        self.bottleneck3_inverted_residual3_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck3_inverted_residual3_inverted1_conv3 = nn.Conv2d(
-            384, 64, kernel_size=1, bias=False
-        )
-        self.bottleneck3_inverted_residual3_inverted1_bn3 = nn.BatchNorm2d(64)
-        self.bottleneck4_inverted1_conv1 = nn.Conv2d(64, 384, kernel_size=1, bias=False)
-        self.bottleneck4_inverted1_bn1 = nn.BatchNorm2d(384)
-        self.bottleneck4_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck4_inverted1_conv2 = nn.Conv2d(
-            384, 384, kernel_size=3, padding=1, groups=384, bias=False
-        )
-        self.bottleneck4_inverted1_bn2 = nn.BatchNorm2d(384)
-        self.bottleneck4_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck4_inverted1_conv3 = nn.Conv2d(384, 96, kernel_size=1, bias=False)
-        self.bottleneck4_inverted1_bn3 = nn.BatchNorm2d(96)
-        self.bottleneck4_inverted_residual1_inverted1_conv1 = nn.Conv2d(
-            96, 576, kernel_size=1, bias=False
-        )
-        self.bottleneck4_inverted_residual1_inverted1_bn1 = nn.BatchNorm2d(576)
-        self.bottleneck4_inverted_residual1_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck4_inverted_residual1_inverted1_conv2 = nn.Conv2d(
-            576, 576, kernel_size=3, padding=1, groups=576, bias=False
-        )
-        self.bottleneck4_inverted_residual1_inverted1_bn2 = nn.BatchNorm2d(576)
-        self.bottleneck4_inverted_residual1_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck4_inverted_residual1_inverted1_conv3 = nn.Conv2d(
-            576, 96, kernel_size=1, bias=False
-        )
-        self.bottleneck4_inverted_residual1_inverted1_bn3 = nn.BatchNorm2d(96)
-        self.bottleneck4_inverted_residual2_inverted1_conv1 = nn.Conv2d(
-            96, 576, kernel_size=1, bias=False
-        )
-        self.bottleneck4_inverted_residual2_inverted1_bn1 = nn.BatchNorm2d(576)
-        self.bottleneck4_inverted_residual2_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck4_inverted_residual2_inverted1_conv2 = nn.Conv2d(
-            576, 576, kernel_size=3, padding=1, groups=576, bias=False
-        )
-        self.bottleneck4_inverted_residual2_inverted1_bn2 = nn.BatchNorm2d(576)
-        self.bottleneck4_inverted_residual2_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck4_inverted_residual2_inverted1_conv3 = nn.Conv2d(
-            576, 96, kernel_size=1, bias=False
-        )
-        self.bottleneck4_inverted_residual2_inverted1_bn3 = nn.BatchNorm2d(96)
-        self.bottleneck5_inverted1_conv1 = nn.Conv2d(96, 576, kernel_size=1, bias=False)
-        self.bottleneck5_inverted1_bn1 = nn.BatchNorm2d(576)
-        self.bottleneck5_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck5_inverted1_conv2 = nn.Conv2d(
-            576, 576, kernel_size=3, stride=2, padding=1, groups=576, bias=False
-        )
-        self.bottleneck5_inverted1_bn2 = nn.BatchNorm2d(576)
-        self.bottleneck5_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck5_inverted1_conv3 = nn.Conv2d(
-            576, 160, kernel_size=1, bias=False
-        )
-        self.bottleneck5_inverted1_bn3 = nn.BatchNorm2d(160)
-        self.bottleneck5_inverted_residual1_inverted1_conv1 = nn.Conv2d(
-            160, 960, kernel_size=1, bias=False
-        )
-        self.bottleneck5_inverted_residual1_inverted1_bn1 = nn.BatchNorm2d(960)
-        self.bottleneck5_inverted_residual1_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck5_inverted_residual1_inverted1_conv2 = nn.Conv2d(
-            960, 960, kernel_size=3, padding=1, groups=960, bias=False
-        )
-        self.bottleneck5_inverted_residual1_inverted1_bn2 = nn.BatchNorm2d(960)
-        self.bottleneck5_inverted_residual1_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck5_inverted_residual1_inverted1_conv3 = nn.Conv2d(
-            960, 160, kernel_size=1, bias=False
-        )
-        self.bottleneck5_inverted_residual1_inverted1_bn3 = nn.BatchNorm2d(160)
-        self.bottleneck5_inverted_residual2_inverted1_conv1 = nn.Conv2d(
-            160, 960, kernel_size=1, bias=False
-        )
-        self.bottleneck5_inverted_residual2_inverted1_bn1 = nn.BatchNorm2d(960)
-        self.bottleneck5_inverted_residual2_inverted1_relu61 = nn.ReLU6()
-        self.bottleneck5_inverted_residual2_inverted1_conv2 = nn.Conv2d(
-            960, 960, kernel_size=3, padding=1, groups=960, bias=False
-        )
-        self.bottleneck5_inverted_residual2_inverted1_bn2 = nn.BatchNorm2d(960)
-        self.bottleneck5_inverted_residual2_inverted1_relu62 = nn.ReLU6()
-        self.bottleneck5_inverted_residual2_inverted1_conv3 = nn.Conv2d(
-            960, 160, kernel_size=1, bias=False
-        )
-        self.bottleneck5_inverted_residual2_inverted1_bn3 = nn.BatchNorm2d(160)
-        self.inverted1_conv1 = nn.Conv2d(160, 960, kernel_size=1, bias=False)
-        self.inverted1_bn1 = nn.BatchNorm2d(960)
-        self.inverted1_relu61 = nn.ReLU6()
-        self.inverted1_conv2 = nn.Conv2d(
-            960, 960, kernel_size=3, padding=1, groups=960, bias=False
-        )
-        self.inverted1_bn2 = nn.BatchNorm2d(960)
-        self.inverted1_relu62 = nn.ReLU6()
-        self.inverted1_conv3 = nn.Conv2d(960, 320, kernel_size=1, bias=False)
-        self.inverted1_bn3 = nn.BatchNorm2d(320)
+        self.bottleneck1 = Bottleneck(16, 16, 24)
+        self.bottleneck2 = Bottleneck2(24, 24, 32)
+        self.bottleneck3 = Bottleneck3(32, 32)
+        self.bottleneck4 = Bottleneck4(64, 64, 96)
+        self.bottleneck5 = Bottleneck2(96, 96, 160)
+        self.inverted1 = Inverted2(160, 160, 320)
         self.conv4 = nn.Conv2d(320, 1280, kernel_size=1, bias=False)
         self.bn4 = nn.BatchNorm2d(1280)
         self.relu63 = nn.ReLU6()
@@ -250,154 +194,12 @@ class MobileNetV2(nn.Module):
         x = self.relu62(x)  # (N, 32, 112, 112)
         x = self.conv3(x)  # (N, 16, 112, 112)
         x = self.bn3(x)  # (N, 16, 112, 112)
-        x = self.bottleneck1_inverted1_conv1(x)  # (N, 96, 112, 112)
-        x = self.bottleneck1_inverted1_bn1(x)  # (N, 96, 112, 112)
-        x = self.bottleneck1_inverted1_relu61(x)  # (N, 96, 112, 112)
-        x = self.bottleneck1_inverted1_conv2(x)  # (N, 96, 56, 56)
-        x = self.bottleneck1_inverted1_bn2(x)  # (N, 96, 56, 56)
-        x = self.bottleneck1_inverted1_relu62(x)  # (N, 96, 56, 56)
-        x = self.bottleneck1_inverted1_conv3(x)  # (N, 24, 56, 56)
-        x = self.bottleneck1_inverted1_bn3(x)  # (N, 24, 56, 56)
-        identity = x  # (N, 24, 56, 56)
-        x = self.bottleneck1_inverted_residual1_inverted1_conv1(x)  # (N, 144, 56, 56)
-        x = self.bottleneck1_inverted_residual1_inverted1_bn1(x)  # (N, 144, 56, 56)
-        x = self.bottleneck1_inverted_residual1_inverted1_relu61(x)  # (N, 144, 56, 56)
-        x = self.bottleneck1_inverted_residual1_inverted1_conv2(x)  # (N, 144, 56, 56)
-        x = self.bottleneck1_inverted_residual1_inverted1_bn2(x)  # (N, 144, 56, 56)
-        x = self.bottleneck1_inverted_residual1_inverted1_relu62(x)  # (N, 144, 56, 56)
-        x = self.bottleneck1_inverted_residual1_inverted1_conv3(x)  # (N, 24, 56, 56)
-        x = self.bottleneck1_inverted_residual1_inverted1_bn3(x)  # (N, 24, 56, 56)
-        x = x + identity  # (N, 24, 56, 56): residual
-        x = self.bottleneck2_inverted1_conv1(x)  # (N, 144, 56, 56)
-        x = self.bottleneck2_inverted1_bn1(x)  # (N, 144, 56, 56)
-        x = self.bottleneck2_inverted1_relu61(x)  # (N, 144, 56, 56)
-        x = self.bottleneck2_inverted1_conv2(x)  # (N, 144, 28, 28)
-        x = self.bottleneck2_inverted1_bn2(x)  # (N, 144, 28, 28)
-        x = self.bottleneck2_inverted1_relu62(x)  # (N, 144, 28, 28)
-        x = self.bottleneck2_inverted1_conv3(x)  # (N, 32, 28, 28)
-        x = self.bottleneck2_inverted1_bn3(x)  # (N, 32, 28, 28)
-        identity = x  # (N, 32, 28, 28)
-        x = self.bottleneck2_inverted_residual1_inverted1_conv1(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual1_inverted1_bn1(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual1_inverted1_relu61(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual1_inverted1_conv2(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual1_inverted1_bn2(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual1_inverted1_relu62(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual1_inverted1_conv3(x)  # (N, 32, 28, 28)
-        x = self.bottleneck2_inverted_residual1_inverted1_bn3(x)  # (N, 32, 28, 28)
-        x = x + identity  # (N, 32, 28, 28): residual
-        identity = x  # (N, 32, 28, 28)
-        x = self.bottleneck2_inverted_residual2_inverted1_conv1(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual2_inverted1_bn1(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual2_inverted1_relu61(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual2_inverted1_conv2(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual2_inverted1_bn2(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual2_inverted1_relu62(x)  # (N, 192, 28, 28)
-        x = self.bottleneck2_inverted_residual2_inverted1_conv3(x)  # (N, 32, 28, 28)
-        x = self.bottleneck2_inverted_residual2_inverted1_bn3(x)  # (N, 32, 28, 28)
-        x = x + identity  # (N, 32, 28, 28): residual
-        x = self.bottleneck3_inverted1_conv1(x)  # (N, 192, 28, 28)
-        x = self.bottleneck3_inverted1_bn1(x)  # (N, 192, 28, 28)
-        x = self.bottleneck3_inverted1_relu61(x)  # (N, 192, 28, 28)
-        x = self.bottleneck3_inverted1_conv2(x)  # (N, 192, 14, 14)
-        x = self.bottleneck3_inverted1_bn2(x)  # (N, 192, 14, 14)
-        x = self.bottleneck3_inverted1_relu62(x)  # (N, 192, 14, 14)
-        x = self.bottleneck3_inverted1_conv3(x)  # (N, 64, 14, 14)
-        x = self.bottleneck3_inverted1_bn3(x)  # (N, 64, 14, 14)
-        identity = x  # (N, 64, 14, 14)
-        x = self.bottleneck3_inverted_residual1_inverted1_conv1(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual1_inverted1_bn1(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual1_inverted1_relu61(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual1_inverted1_conv2(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual1_inverted1_bn2(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual1_inverted1_relu62(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual1_inverted1_conv3(x)  # (N, 64, 14, 14)
-        x = self.bottleneck3_inverted_residual1_inverted1_bn3(x)  # (N, 64, 14, 14)
-        x = x + identity  # (N, 64, 14, 14): residual
-        identity = x  # (N, 64, 14, 14)
-        x = self.bottleneck3_inverted_residual2_inverted1_conv1(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual2_inverted1_bn1(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual2_inverted1_relu61(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual2_inverted1_conv2(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual2_inverted1_bn2(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual2_inverted1_relu62(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual2_inverted1_conv3(x)  # (N, 64, 14, 14)
-        x = self.bottleneck3_inverted_residual2_inverted1_bn3(x)  # (N, 64, 14, 14)
-        x = x + identity  # (N, 64, 14, 14): residual
-        identity = x  # (N, 64, 14, 14)
-        x = self.bottleneck3_inverted_residual3_inverted1_conv1(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual3_inverted1_bn1(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual3_inverted1_relu61(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual3_inverted1_conv2(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual3_inverted1_bn2(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual3_inverted1_relu62(x)  # (N, 384, 14, 14)
-        x = self.bottleneck3_inverted_residual3_inverted1_conv3(x)  # (N, 64, 14, 14)
-        x = self.bottleneck3_inverted_residual3_inverted1_bn3(x)  # (N, 64, 14, 14)
-        x = x + identity  # (N, 64, 14, 14): residual
-        x = self.bottleneck4_inverted1_conv1(x)  # (N, 384, 14, 14)
-        x = self.bottleneck4_inverted1_bn1(x)  # (N, 384, 14, 14)
-        x = self.bottleneck4_inverted1_relu61(x)  # (N, 384, 14, 14)
-        x = self.bottleneck4_inverted1_conv2(x)  # (N, 384, 14, 14)
-        x = self.bottleneck4_inverted1_bn2(x)  # (N, 384, 14, 14)
-        x = self.bottleneck4_inverted1_relu62(x)  # (N, 384, 14, 14)
-        x = self.bottleneck4_inverted1_conv3(x)  # (N, 96, 14, 14)
-        x = self.bottleneck4_inverted1_bn3(x)  # (N, 96, 14, 14)
-        identity = x  # (N, 96, 14, 14)
-        x = self.bottleneck4_inverted_residual1_inverted1_conv1(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual1_inverted1_bn1(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual1_inverted1_relu61(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual1_inverted1_conv2(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual1_inverted1_bn2(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual1_inverted1_relu62(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual1_inverted1_conv3(x)  # (N, 96, 14, 14)
-        x = self.bottleneck4_inverted_residual1_inverted1_bn3(x)  # (N, 96, 14, 14)
-        x = x + identity  # (N, 96, 14, 14): residual
-        identity = x  # (N, 96, 14, 14)
-        x = self.bottleneck4_inverted_residual2_inverted1_conv1(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual2_inverted1_bn1(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual2_inverted1_relu61(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual2_inverted1_conv2(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual2_inverted1_bn2(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual2_inverted1_relu62(x)  # (N, 576, 14, 14)
-        x = self.bottleneck4_inverted_residual2_inverted1_conv3(x)  # (N, 96, 14, 14)
-        x = self.bottleneck4_inverted_residual2_inverted1_bn3(x)  # (N, 96, 14, 14)
-        x = x + identity  # (N, 96, 14, 14): residual
-        x = self.bottleneck5_inverted1_conv1(x)  # (N, 576, 14, 14)
-        x = self.bottleneck5_inverted1_bn1(x)  # (N, 576, 14, 14)
-        x = self.bottleneck5_inverted1_relu61(x)  # (N, 576, 14, 14)
-        x = self.bottleneck5_inverted1_conv2(x)  # (N, 576, 7, 7)
-        x = self.bottleneck5_inverted1_bn2(x)  # (N, 576, 7, 7)
-        x = self.bottleneck5_inverted1_relu62(x)  # (N, 576, 7, 7)
-        x = self.bottleneck5_inverted1_conv3(x)  # (N, 160, 7, 7)
-        x = self.bottleneck5_inverted1_bn3(x)  # (N, 160, 7, 7)
-        identity = x  # (N, 160, 7, 7)
-        x = self.bottleneck5_inverted_residual1_inverted1_conv1(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual1_inverted1_bn1(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual1_inverted1_relu61(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual1_inverted1_conv2(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual1_inverted1_bn2(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual1_inverted1_relu62(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual1_inverted1_conv3(x)  # (N, 160, 7, 7)
-        x = self.bottleneck5_inverted_residual1_inverted1_bn3(x)  # (N, 160, 7, 7)
-        x = x + identity  # (N, 160, 7, 7): residual
-        identity = x  # (N, 160, 7, 7)
-        x = self.bottleneck5_inverted_residual2_inverted1_conv1(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual2_inverted1_bn1(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual2_inverted1_relu61(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual2_inverted1_conv2(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual2_inverted1_bn2(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual2_inverted1_relu62(x)  # (N, 960, 7, 7)
-        x = self.bottleneck5_inverted_residual2_inverted1_conv3(x)  # (N, 160, 7, 7)
-        x = self.bottleneck5_inverted_residual2_inverted1_bn3(x)  # (N, 160, 7, 7)
-        x = x + identity  # (N, 160, 7, 7): residual
-        x = self.inverted1_conv1(x)  # (N, 960, 7, 7)
-        x = self.inverted1_bn1(x)  # (N, 960, 7, 7)
-        x = self.inverted1_relu61(x)  # (N, 960, 7, 7)
-        x = self.inverted1_conv2(x)  # (N, 960, 7, 7)
-        x = self.inverted1_bn2(x)  # (N, 960, 7, 7)
-        x = self.inverted1_relu62(x)  # (N, 960, 7, 7)
-        x = self.inverted1_conv3(x)  # (N, 320, 7, 7)
-        x = self.inverted1_bn3(x)  # (N, 320, 7, 7)
+        x = self.bottleneck1(x)  # (N, 24, 56, 56)
+        x = self.bottleneck2(x)  # (N, 32, 28, 28)
+        x = self.bottleneck3(x)  # (N, 64, 14, 14)
+        x = self.bottleneck4(x)  # (N, 96, 14, 14)
+        x = self.bottleneck5(x)  # (N, 160, 7, 7)
+        x = self.inverted1(x)  # (N, 320, 7, 7)
         x = self.conv4(x)  # (N, 1280, 7, 7)
         x = self.bn4(x)  # (N, 1280, 7, 7)
         x = self.relu63(x)  # (N, 1280, 7, 7)

@@ -11,11 +11,86 @@ Needs only torch. `python` on this file runs a random batch through the network 
 prints the output shape.
 """
 
+from collections import OrderedDict
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
+
+
+class Basic(nn.Module):
+    """The block `basic` (line 42); 5 instances in this network."""
+
+    def __init__(self, in_channels: int, width: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, width, kernel_size=3, padding=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(in_channels, width, kernel_size=3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.relu2 = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x  # (N, width, H, W)
+        x = self.conv1(x)  # (N, width, H, W)
+        x = self.bn1(x)  # (N, width, H, W)
+        x = self.relu1(x)  # (N, width, H, W)
+        x = self.conv2(x)  # (N, width, H, W)
+        x = self.bn2(x)  # (N, width, H, W)
+        x = x + identity  # (N, width, H, W): residual
+        x = self.relu2(x)  # (N, width, H, W)
+        return x
+
+
+class BasicDown(nn.Module):
+    """The block `basic_down` (line 34); 3 instances in this network."""
+
+    def __init__(self, in_channels: int, width: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(
+            in_channels, width, kernel_size=3, stride=2, padding=1, bias=False
+        )
+        self.bn1 = nn.BatchNorm2d(width)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(width, width, kernel_size=3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.shortcut = nn.Sequential(
+            OrderedDict(
+                conv1=nn.Conv2d(
+                    in_channels, width, kernel_size=1, stride=2, bias=False
+                ),
+                bn1=nn.BatchNorm2d(width),
+            )
+        )
+        self.relu2 = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x  # (N, width // 2, H, W)
+        x = self.conv1(x)  # (N, width, H/2, W/2)
+        x = self.bn1(x)  # (N, width, H/2, W/2)
+        x = self.relu1(x)  # (N, width, H/2, W/2)
+        x = self.conv2(x)  # (N, width, H/2, W/2)
+        x = self.bn2(x)  # (N, width, H/2, W/2)
+        identity = self.shortcut(identity)  # (N, width, H/2, W/2)
+        x = x + identity  # (N, width, H/2, W/2): residual
+        x = self.relu2(x)  # (N, width, H/2, W/2)
+        return x
+
+
+class Stage(nn.Module):
+    """The block `stage` (line 43); 3 instances in this network."""
+
+    def __init__(self, in_channels: int, width: int) -> None:
+        super().__init__()
+        self.basic_down1 = BasicDown(in_channels, width)
+        self.basic1 = Basic(width, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.basic_down1(x)  # (N, width, H/2, W/2)
+        x = self.basic1(x)  # (N, width, H/2, W/2)
+        return x
 
 
 class ResNet18(nn.Module):
@@ -27,90 +102,11 @@ class ResNet18(nn.Module):
         self.bn1 = nn.BatchNorm2d(64)
         self.relu1 = nn.ReLU()
         self.pool1 = nn.MaxPool2d(3, stride=2, padding=1)
-        self.basic1_conv1 = nn.Conv2d(64, 64, kernel_size=3, padding=1, bias=False)
-        self.basic1_bn1 = nn.BatchNorm2d(64)
-        self.basic1_relu1 = nn.ReLU()
-        self.basic1_conv2 = nn.Conv2d(64, 64, kernel_size=3, padding=1, bias=False)
-        self.basic1_bn2 = nn.BatchNorm2d(64)
-        self.basic1_relu2 = nn.ReLU()
-        self.basic2_conv1 = nn.Conv2d(64, 64, kernel_size=3, padding=1, bias=False)
-        self.basic2_bn1 = nn.BatchNorm2d(64)
-        self.basic2_relu1 = nn.ReLU()
-        self.basic2_conv2 = nn.Conv2d(64, 64, kernel_size=3, padding=1, bias=False)
-        self.basic2_bn2 = nn.BatchNorm2d(64)
-        self.basic2_relu2 = nn.ReLU()
-        self.layer2_basic_down1_conv1 = nn.Conv2d(
-            64, 128, kernel_size=3, stride=2, padding=1, bias=False
-        )
-        self.layer2_basic_down1_bn1 = nn.BatchNorm2d(128)
-        self.layer2_basic_down1_relu1 = nn.ReLU()
-        self.layer2_basic_down1_conv2 = nn.Conv2d(
-            128, 128, kernel_size=3, padding=1, bias=False
-        )
-        self.layer2_basic_down1_bn2 = nn.BatchNorm2d(128)
-        self.layer2_basic_down1_shortcut_conv1 = nn.Conv2d(
-            64, 128, kernel_size=1, stride=2, bias=False
-        )
-        self.layer2_basic_down1_shortcut_bn1 = nn.BatchNorm2d(128)
-        self.layer2_basic_down1_relu2 = nn.ReLU()
-        self.layer2_basic1_conv1 = nn.Conv2d(
-            128, 128, kernel_size=3, padding=1, bias=False
-        )
-        self.layer2_basic1_bn1 = nn.BatchNorm2d(128)
-        self.layer2_basic1_relu1 = nn.ReLU()
-        self.layer2_basic1_conv2 = nn.Conv2d(
-            128, 128, kernel_size=3, padding=1, bias=False
-        )
-        self.layer2_basic1_bn2 = nn.BatchNorm2d(128)
-        self.layer2_basic1_relu2 = nn.ReLU()
-        self.layer3_basic_down1_conv1 = nn.Conv2d(
-            128, 256, kernel_size=3, stride=2, padding=1, bias=False
-        )
-        self.layer3_basic_down1_bn1 = nn.BatchNorm2d(256)
-        self.layer3_basic_down1_relu1 = nn.ReLU()
-        self.layer3_basic_down1_conv2 = nn.Conv2d(
-            256, 256, kernel_size=3, padding=1, bias=False
-        )
-        self.layer3_basic_down1_bn2 = nn.BatchNorm2d(256)
-        self.layer3_basic_down1_shortcut_conv1 = nn.Conv2d(
-            128, 256, kernel_size=1, stride=2, bias=False
-        )
-        self.layer3_basic_down1_shortcut_bn1 = nn.BatchNorm2d(256)
-        self.layer3_basic_down1_relu2 = nn.ReLU()
-        self.layer3_basic1_conv1 = nn.Conv2d(
-            256, 256, kernel_size=3, padding=1, bias=False
-        )
-        self.layer3_basic1_bn1 = nn.BatchNorm2d(256)
-        self.layer3_basic1_relu1 = nn.ReLU()
-        self.layer3_basic1_conv2 = nn.Conv2d(
-            256, 256, kernel_size=3, padding=1, bias=False
-        )
-        self.layer3_basic1_bn2 = nn.BatchNorm2d(256)
-        self.layer3_basic1_relu2 = nn.ReLU()
-        self.layer4_basic_down1_conv1 = nn.Conv2d(
-            256, 512, kernel_size=3, stride=2, padding=1, bias=False
-        )
-        self.layer4_basic_down1_bn1 = nn.BatchNorm2d(512)
-        self.layer4_basic_down1_relu1 = nn.ReLU()
-        self.layer4_basic_down1_conv2 = nn.Conv2d(
-            512, 512, kernel_size=3, padding=1, bias=False
-        )
-        self.layer4_basic_down1_bn2 = nn.BatchNorm2d(512)
-        self.layer4_basic_down1_shortcut_conv1 = nn.Conv2d(
-            256, 512, kernel_size=1, stride=2, bias=False
-        )
-        self.layer4_basic_down1_shortcut_bn1 = nn.BatchNorm2d(512)
-        self.layer4_basic_down1_relu2 = nn.ReLU()
-        self.layer4_basic1_conv1 = nn.Conv2d(
-            512, 512, kernel_size=3, padding=1, bias=False
-        )
-        self.layer4_basic1_bn1 = nn.BatchNorm2d(512)
-        self.layer4_basic1_relu1 = nn.ReLU()
-        self.layer4_basic1_conv2 = nn.Conv2d(
-            512, 512, kernel_size=3, padding=1, bias=False
-        )
-        self.layer4_basic1_bn2 = nn.BatchNorm2d(512)
-        self.layer4_basic1_relu2 = nn.ReLU()
+        self.basic1 = Basic(64, 64)
+        self.basic2 = Basic(64, 64)
+        self.layer2 = Stage(64, 128)
+        self.layer3 = Stage(128, 256)
+        self.layer4 = Stage(256, 512)
         self.pool2 = nn.AdaptiveAvgPool2d(1)
         self.fc1 = nn.Linear(512, 1000)
 
@@ -120,76 +116,11 @@ class ResNet18(nn.Module):
         x = self.bn1(x)  # (N, 64, 112, 112)
         x = self.relu1(x)  # (N, 64, 112, 112)
         x = self.pool1(x)  # (N, 64, 56, 56)
-        identity = x  # (N, 64, 56, 56)
-        x = self.basic1_conv1(x)  # (N, 64, 56, 56)
-        x = self.basic1_bn1(x)  # (N, 64, 56, 56)
-        x = self.basic1_relu1(x)  # (N, 64, 56, 56)
-        x = self.basic1_conv2(x)  # (N, 64, 56, 56)
-        x = self.basic1_bn2(x)  # (N, 64, 56, 56)
-        x = x + identity  # (N, 64, 56, 56): residual
-        x = self.basic1_relu2(x)  # (N, 64, 56, 56)
-        identity = x  # (N, 64, 56, 56)
-        x = self.basic2_conv1(x)  # (N, 64, 56, 56)
-        x = self.basic2_bn1(x)  # (N, 64, 56, 56)
-        x = self.basic2_relu1(x)  # (N, 64, 56, 56)
-        x = self.basic2_conv2(x)  # (N, 64, 56, 56)
-        x = self.basic2_bn2(x)  # (N, 64, 56, 56)
-        x = x + identity  # (N, 64, 56, 56): residual
-        x = self.basic2_relu2(x)  # (N, 64, 56, 56)
-        identity = x  # (N, 64, 56, 56)
-        x = self.layer2_basic_down1_conv1(x)  # (N, 128, 28, 28)
-        x = self.layer2_basic_down1_bn1(x)  # (N, 128, 28, 28)
-        x = self.layer2_basic_down1_relu1(x)  # (N, 128, 28, 28)
-        x = self.layer2_basic_down1_conv2(x)  # (N, 128, 28, 28)
-        x = self.layer2_basic_down1_bn2(x)  # (N, 128, 28, 28)
-        identity = self.layer2_basic_down1_shortcut_conv1(identity)  # (N, 128, 28, 28)
-        identity = self.layer2_basic_down1_shortcut_bn1(identity)  # (N, 128, 28, 28)
-        x = x + identity  # (N, 128, 28, 28): residual
-        x = self.layer2_basic_down1_relu2(x)  # (N, 128, 28, 28)
-        identity = x  # (N, 128, 28, 28)
-        x = self.layer2_basic1_conv1(x)  # (N, 128, 28, 28)
-        x = self.layer2_basic1_bn1(x)  # (N, 128, 28, 28)
-        x = self.layer2_basic1_relu1(x)  # (N, 128, 28, 28)
-        x = self.layer2_basic1_conv2(x)  # (N, 128, 28, 28)
-        x = self.layer2_basic1_bn2(x)  # (N, 128, 28, 28)
-        x = x + identity  # (N, 128, 28, 28): residual
-        x = self.layer2_basic1_relu2(x)  # (N, 128, 28, 28)
-        identity = x  # (N, 128, 28, 28)
-        x = self.layer3_basic_down1_conv1(x)  # (N, 256, 14, 14)
-        x = self.layer3_basic_down1_bn1(x)  # (N, 256, 14, 14)
-        x = self.layer3_basic_down1_relu1(x)  # (N, 256, 14, 14)
-        x = self.layer3_basic_down1_conv2(x)  # (N, 256, 14, 14)
-        x = self.layer3_basic_down1_bn2(x)  # (N, 256, 14, 14)
-        identity = self.layer3_basic_down1_shortcut_conv1(identity)  # (N, 256, 14, 14)
-        identity = self.layer3_basic_down1_shortcut_bn1(identity)  # (N, 256, 14, 14)
-        x = x + identity  # (N, 256, 14, 14): residual
-        x = self.layer3_basic_down1_relu2(x)  # (N, 256, 14, 14)
-        identity = x  # (N, 256, 14, 14)
-        x = self.layer3_basic1_conv1(x)  # (N, 256, 14, 14)
-        x = self.layer3_basic1_bn1(x)  # (N, 256, 14, 14)
-        x = self.layer3_basic1_relu1(x)  # (N, 256, 14, 14)
-        x = self.layer3_basic1_conv2(x)  # (N, 256, 14, 14)
-        x = self.layer3_basic1_bn2(x)  # (N, 256, 14, 14)
-        x = x + identity  # (N, 256, 14, 14): residual
-        x = self.layer3_basic1_relu2(x)  # (N, 256, 14, 14)
-        identity = x  # (N, 256, 14, 14)
-        x = self.layer4_basic_down1_conv1(x)  # (N, 512, 7, 7)
-        x = self.layer4_basic_down1_bn1(x)  # (N, 512, 7, 7)
-        x = self.layer4_basic_down1_relu1(x)  # (N, 512, 7, 7)
-        x = self.layer4_basic_down1_conv2(x)  # (N, 512, 7, 7)
-        x = self.layer4_basic_down1_bn2(x)  # (N, 512, 7, 7)
-        identity = self.layer4_basic_down1_shortcut_conv1(identity)  # (N, 512, 7, 7)
-        identity = self.layer4_basic_down1_shortcut_bn1(identity)  # (N, 512, 7, 7)
-        x = x + identity  # (N, 512, 7, 7): residual
-        x = self.layer4_basic_down1_relu2(x)  # (N, 512, 7, 7)
-        identity = x  # (N, 512, 7, 7)
-        x = self.layer4_basic1_conv1(x)  # (N, 512, 7, 7)
-        x = self.layer4_basic1_bn1(x)  # (N, 512, 7, 7)
-        x = self.layer4_basic1_relu1(x)  # (N, 512, 7, 7)
-        x = self.layer4_basic1_conv2(x)  # (N, 512, 7, 7)
-        x = self.layer4_basic1_bn2(x)  # (N, 512, 7, 7)
-        x = x + identity  # (N, 512, 7, 7): residual
-        x = self.layer4_basic1_relu2(x)  # (N, 512, 7, 7)
+        x = self.basic1(x)  # (N, 64, 56, 56)
+        x = self.basic2(x)  # (N, 64, 56, 56)
+        x = self.layer2(x)  # (N, 128, 28, 28)
+        x = self.layer3(x)  # (N, 256, 14, 14)
+        x = self.layer4(x)  # (N, 512, 7, 7)
         x = self.pool2(x)  # (N, 512, 1, 1)
         x = torch.flatten(x, 1)  # (N, 512)
         x = self.fc1(x)  # (N, 1000)

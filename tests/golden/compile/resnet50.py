@@ -11,11 +11,193 @@ Needs only torch. `python` on this file runs a random batch through the network 
 prints the output shape.
 """
 
+from collections import OrderedDict
+
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
+
+
+class BottleneckDown(nn.Module):
+    """The block `bottleneck_down` (line 42); 1 instance in this network."""
+
+    def __init__(self, in_channels: int, width: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, width, kernel_size=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(in_channels, width, kernel_size=3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.relu2 = nn.ReLU()
+        self.conv3 = nn.Conv2d(in_channels, width * 4, kernel_size=1, bias=False)
+        self.bn3 = nn.BatchNorm2d(width * 4)
+        self.shortcut = nn.Sequential(
+            OrderedDict(
+                conv1=nn.Conv2d(in_channels, width * 4, kernel_size=1, bias=False),
+                bn1=nn.BatchNorm2d(width * 4),
+            )
+        )
+        self.relu3 = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x  # (N, 64, 56, 56)
+        x = self.conv1(x)  # (N, 64, 56, 56)
+        x = self.bn1(x)  # (N, 64, 56, 56)
+        x = self.relu1(x)  # (N, 64, 56, 56)
+        x = self.conv2(x)  # (N, 64, 56, 56)
+        x = self.bn2(x)  # (N, 64, 56, 56)
+        x = self.relu2(x)  # (N, 64, 56, 56)
+        x = self.conv3(x)  # (N, 256, 56, 56)
+        x = self.bn3(x)  # (N, 256, 56, 56)
+        identity = self.shortcut(identity)  # (N, 256, 56, 56)
+        x = x + identity  # (N, 256, 56, 56): residual
+        x = self.relu3(x)  # (N, 256, 56, 56)
+        return x
+
+
+class Bottleneck(nn.Module):
+    """The block `bottleneck` (line 43); 12 instances in this network."""
+
+    def __init__(self, in_channels: int, width: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, width, kernel_size=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(width, width, kernel_size=3, padding=1, bias=False)
+        self.bn2 = nn.BatchNorm2d(width)
+        self.relu2 = nn.ReLU()
+        self.conv3 = nn.Conv2d(width, width * 4, kernel_size=1, bias=False)
+        self.bn3 = nn.BatchNorm2d(width * 4)
+        self.relu3 = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x  # (N, width * 4, H, W)
+        x = self.conv1(x)  # (N, width, H, W)
+        x = self.bn1(x)  # (N, width, H, W)
+        x = self.relu1(x)  # (N, width, H, W)
+        x = self.conv2(x)  # (N, width, H, W)
+        x = self.bn2(x)  # (N, width, H, W)
+        x = self.relu2(x)  # (N, width, H, W)
+        x = self.conv3(x)  # (N, width * 4, H, W)
+        x = self.bn3(x)  # (N, width * 4, H, W)
+        x = x + identity  # (N, width * 4, H, W): residual
+        x = self.relu3(x)  # (N, width * 4, H, W)
+        return x
+
+
+class Stage(nn.Module):
+    """The block `stage` (line 50); 1 instance in this network."""
+
+    def __init__(self, in_channels: int, width: int) -> None:
+        super().__init__()
+        self.bottleneck_down1 = BottleneckDown(in_channels, width)
+        self.bottleneck1 = Bottleneck(width * 4, width)
+        self.bottleneck2 = Bottleneck(width * 4, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.bottleneck_down1(x)  # (N, 256, 56, 56)
+        x = self.bottleneck1(x)  # (N, 256, 56, 56)
+        x = self.bottleneck2(x)  # (N, 256, 56, 56)
+        return x
+
+
+class BottleneckDown2(nn.Module):
+    """The block `bottleneck_down` (line 42); 3 instances in this network."""
+
+    def __init__(self, in_channels: int, width: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, width, kernel_size=1, bias=False)
+        self.bn1 = nn.BatchNorm2d(width)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(
+            width, width, kernel_size=3, stride=2, padding=1, bias=False
+        )
+        self.bn2 = nn.BatchNorm2d(width)
+        self.relu2 = nn.ReLU()
+        self.conv3 = nn.Conv2d(width, width * 4, kernel_size=1, bias=False)
+        self.bn3 = nn.BatchNorm2d(width * 4)
+        self.shortcut = nn.Sequential(
+            OrderedDict(
+                conv1=nn.Conv2d(
+                    in_channels, width * 4, kernel_size=1, stride=2, bias=False
+                ),
+                bn1=nn.BatchNorm2d(width * 4),
+            )
+        )
+        self.relu3 = nn.ReLU()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        identity = x  # (N, width * 2, H, W)
+        x = self.conv1(x)  # (N, width, H, W)
+        x = self.bn1(x)  # (N, width, H, W)
+        x = self.relu1(x)  # (N, width, H, W)
+        x = self.conv2(x)  # (N, width, H/2, W/2)
+        x = self.bn2(x)  # (N, width, H/2, W/2)
+        x = self.relu2(x)  # (N, width, H/2, W/2)
+        x = self.conv3(x)  # (N, width * 4, H/2, W/2)
+        x = self.bn3(x)  # (N, width * 4, H/2, W/2)
+        identity = self.shortcut(identity)  # (N, width * 4, H/2, W/2)
+        x = x + identity  # (N, width * 4, H/2, W/2): residual
+        x = self.relu3(x)  # (N, width * 4, H/2, W/2)
+        return x
+
+
+class Stage2(nn.Module):
+    """The block `stage` (line 51); 1 instance in this network."""
+
+    def __init__(self, in_channels: int, width: int) -> None:
+        super().__init__()
+        self.bottleneck_down1 = BottleneckDown2(in_channels, width)
+        self.bottleneck1 = Bottleneck(width * 4, width)
+        self.bottleneck2 = Bottleneck(width * 4, width)
+        self.bottleneck3 = Bottleneck(width * 4, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.bottleneck_down1(x)  # (N, 512, 28, 28)
+        x = self.bottleneck1(x)  # (N, 512, 28, 28)
+        x = self.bottleneck2(x)  # (N, 512, 28, 28)
+        x = self.bottleneck3(x)  # (N, 512, 28, 28)
+        return x
+
+
+class Stage3(nn.Module):
+    """The block `stage` (line 52); 1 instance in this network."""
+
+    def __init__(self, in_channels: int, width: int) -> None:
+        super().__init__()
+        self.bottleneck_down1 = BottleneckDown2(in_channels, width)
+        self.bottleneck1 = Bottleneck(width * 4, width)
+        self.bottleneck2 = Bottleneck(width * 4, width)
+        self.bottleneck3 = Bottleneck(width * 4, width)
+        self.bottleneck4 = Bottleneck(width * 4, width)
+        self.bottleneck5 = Bottleneck(width * 4, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.bottleneck_down1(x)  # (N, 1024, 14, 14)
+        x = self.bottleneck1(x)  # (N, 1024, 14, 14)
+        x = self.bottleneck2(x)  # (N, 1024, 14, 14)
+        x = self.bottleneck3(x)  # (N, 1024, 14, 14)
+        x = self.bottleneck4(x)  # (N, 1024, 14, 14)
+        x = self.bottleneck5(x)  # (N, 1024, 14, 14)
+        return x
+
+
+class Stage4(nn.Module):
+    """The block `stage` (line 53); 1 instance in this network."""
+
+    def __init__(self, in_channels: int, width: int) -> None:
+        super().__init__()
+        self.bottleneck_down1 = BottleneckDown2(in_channels, width)
+        self.bottleneck1 = Bottleneck(width * 4, width)
+        self.bottleneck2 = Bottleneck(width * 4, width)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.bottleneck_down1(x)  # (N, 2048, 7, 7)
+        x = self.bottleneck1(x)  # (N, 2048, 7, 7)
+        x = self.bottleneck2(x)  # (N, 2048, 7, 7)
+        return x
 
 
 class ResNet50(nn.Module):
@@ -27,214 +209,10 @@ class ResNet50(nn.Module):
         self.bn1 = nn.BatchNorm2d(64)
         self.relu1 = nn.ReLU()
         self.pool1 = nn.MaxPool2d(3, stride=2, padding=1)
-        self.layer1_bottleneck_down1_conv1 = nn.Conv2d(
-            64, 64, kernel_size=1, bias=False
-        )
-        self.layer1_bottleneck_down1_bn1 = nn.BatchNorm2d(64)
-        self.layer1_bottleneck_down1_relu1 = nn.ReLU()
-        self.layer1_bottleneck_down1_conv2 = nn.Conv2d(
-            64, 64, kernel_size=3, padding=1, bias=False
-        )
-        self.layer1_bottleneck_down1_bn2 = nn.BatchNorm2d(64)
-        self.layer1_bottleneck_down1_relu2 = nn.ReLU()
-        self.layer1_bottleneck_down1_conv3 = nn.Conv2d(
-            64, 256, kernel_size=1, bias=False
-        )
-        self.layer1_bottleneck_down1_bn3 = nn.BatchNorm2d(256)
-        self.layer1_bottleneck_down1_shortcut_conv1 = nn.Conv2d(
-            64, 256, kernel_size=1, bias=False
-        )
-        self.layer1_bottleneck_down1_shortcut_bn1 = nn.BatchNorm2d(256)
-        self.layer1_bottleneck_down1_relu3 = nn.ReLU()
-        self.layer1_bottleneck1_conv1 = nn.Conv2d(256, 64, kernel_size=1, bias=False)
-        self.layer1_bottleneck1_bn1 = nn.BatchNorm2d(64)
-        self.layer1_bottleneck1_relu1 = nn.ReLU()
-        self.layer1_bottleneck1_conv2 = nn.Conv2d(
-            64, 64, kernel_size=3, padding=1, bias=False
-        )
-        self.layer1_bottleneck1_bn2 = nn.BatchNorm2d(64)
-        self.layer1_bottleneck1_relu2 = nn.ReLU()
-        self.layer1_bottleneck1_conv3 = nn.Conv2d(64, 256, kernel_size=1, bias=False)
-        self.layer1_bottleneck1_bn3 = nn.BatchNorm2d(256)
-        self.layer1_bottleneck1_relu3 = nn.ReLU()
-        self.layer1_bottleneck2_conv1 = nn.Conv2d(256, 64, kernel_size=1, bias=False)
-        self.layer1_bottleneck2_bn1 = nn.BatchNorm2d(64)
-        self.layer1_bottleneck2_relu1 = nn.ReLU()
-        self.layer1_bottleneck2_conv2 = nn.Conv2d(
-            64, 64, kernel_size=3, padding=1, bias=False
-        )
-        self.layer1_bottleneck2_bn2 = nn.BatchNorm2d(64)
-        self.layer1_bottleneck2_relu2 = nn.ReLU()
-        self.layer1_bottleneck2_conv3 = nn.Conv2d(64, 256, kernel_size=1, bias=False)
-        self.layer1_bottleneck2_bn3 = nn.BatchNorm2d(256)
-        self.layer1_bottleneck2_relu3 = nn.ReLU()
-        self.layer2_bottleneck_down1_conv1 = nn.Conv2d(
-            256, 128, kernel_size=1, bias=False
-        )
-        self.layer2_bottleneck_down1_bn1 = nn.BatchNorm2d(128)
-        self.layer2_bottleneck_down1_relu1 = nn.ReLU()
-        self.layer2_bottleneck_down1_conv2 = nn.Conv2d(
-            128, 128, kernel_size=3, stride=2, padding=1, bias=False
-        )
-        self.layer2_bottleneck_down1_bn2 = nn.BatchNorm2d(128)
-        self.layer2_bottleneck_down1_relu2 = nn.ReLU()
-        self.layer2_bottleneck_down1_conv3 = nn.Conv2d(
-            128, 512, kernel_size=1, bias=False
-        )
-        self.layer2_bottleneck_down1_bn3 = nn.BatchNorm2d(512)
-        self.layer2_bottleneck_down1_shortcut_conv1 = nn.Conv2d(
-            256, 512, kernel_size=1, stride=2, bias=False
-        )
-        self.layer2_bottleneck_down1_shortcut_bn1 = nn.BatchNorm2d(512)
-        self.layer2_bottleneck_down1_relu3 = nn.ReLU()
-        self.layer2_bottleneck1_conv1 = nn.Conv2d(512, 128, kernel_size=1, bias=False)
-        self.layer2_bottleneck1_bn1 = nn.BatchNorm2d(128)
-        self.layer2_bottleneck1_relu1 = nn.ReLU()
-        self.layer2_bottleneck1_conv2 = nn.Conv2d(
-            128, 128, kernel_size=3, padding=1, bias=False
-        )
-        self.layer2_bottleneck1_bn2 = nn.BatchNorm2d(128)
-        self.layer2_bottleneck1_relu2 = nn.ReLU()
-        self.layer2_bottleneck1_conv3 = nn.Conv2d(128, 512, kernel_size=1, bias=False)
-        self.layer2_bottleneck1_bn3 = nn.BatchNorm2d(512)
-        self.layer2_bottleneck1_relu3 = nn.ReLU()
-        self.layer2_bottleneck2_conv1 = nn.Conv2d(512, 128, kernel_size=1, bias=False)
-        self.layer2_bottleneck2_bn1 = nn.BatchNorm2d(128)
-        self.layer2_bottleneck2_relu1 = nn.ReLU()
-        self.layer2_bottleneck2_conv2 = nn.Conv2d(
-            128, 128, kernel_size=3, padding=1, bias=False
-        )
-        self.layer2_bottleneck2_bn2 = nn.BatchNorm2d(128)
-        self.layer2_bottleneck2_relu2 = nn.ReLU()
-        self.layer2_bottleneck2_conv3 = nn.Conv2d(128, 512, kernel_size=1, bias=False)
-        self.layer2_bottleneck2_bn3 = nn.BatchNorm2d(512)
-        self.layer2_bottleneck2_relu3 = nn.ReLU()
-        self.layer2_bottleneck3_conv1 = nn.Conv2d(512, 128, kernel_size=1, bias=False)
-        self.layer2_bottleneck3_bn1 = nn.BatchNorm2d(128)
-        self.layer2_bottleneck3_relu1 = nn.ReLU()
-        self.layer2_bottleneck3_conv2 = nn.Conv2d(
-            128, 128, kernel_size=3, padding=1, bias=False
-        )
-        self.layer2_bottleneck3_bn2 = nn.BatchNorm2d(128)
-        self.layer2_bottleneck3_relu2 = nn.ReLU()
-        self.layer2_bottleneck3_conv3 = nn.Conv2d(128, 512, kernel_size=1, bias=False)
-        self.layer2_bottleneck3_bn3 = nn.BatchNorm2d(512)
-        self.layer2_bottleneck3_relu3 = nn.ReLU()
-        self.layer3_bottleneck_down1_conv1 = nn.Conv2d(
-            512, 256, kernel_size=1, bias=False
-        )
-        self.layer3_bottleneck_down1_bn1 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck_down1_relu1 = nn.ReLU()
-        self.layer3_bottleneck_down1_conv2 = nn.Conv2d(
-            256, 256, kernel_size=3, stride=2, padding=1, bias=False
-        )
-        self.layer3_bottleneck_down1_bn2 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck_down1_relu2 = nn.ReLU()
-        self.layer3_bottleneck_down1_conv3 = nn.Conv2d(
-            256, 1024, kernel_size=1, bias=False
-        )
-        self.layer3_bottleneck_down1_bn3 = nn.BatchNorm2d(1024)
-        self.layer3_bottleneck_down1_shortcut_conv1 = nn.Conv2d(
-            512, 1024, kernel_size=1, stride=2, bias=False
-        )
-        self.layer3_bottleneck_down1_shortcut_bn1 = nn.BatchNorm2d(1024)
-        self.layer3_bottleneck_down1_relu3 = nn.ReLU()
-        self.layer3_bottleneck1_conv1 = nn.Conv2d(1024, 256, kernel_size=1, bias=False)
-        self.layer3_bottleneck1_bn1 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck1_relu1 = nn.ReLU()
-        self.layer3_bottleneck1_conv2 = nn.Conv2d(
-            256, 256, kernel_size=3, padding=1, bias=False
-        )
-        self.layer3_bottleneck1_bn2 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck1_relu2 = nn.ReLU()
-        self.layer3_bottleneck1_conv3 = nn.Conv2d(256, 1024, kernel_size=1, bias=False)
-        self.layer3_bottleneck1_bn3 = nn.BatchNorm2d(1024)
-        self.layer3_bottleneck1_relu3 = nn.ReLU()
-        self.layer3_bottleneck2_conv1 = nn.Conv2d(1024, 256, kernel_size=1, bias=False)
-        self.layer3_bottleneck2_bn1 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck2_relu1 = nn.ReLU()
-        self.layer3_bottleneck2_conv2 = nn.Conv2d(
-            256, 256, kernel_size=3, padding=1, bias=False
-        )
-        self.layer3_bottleneck2_bn2 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck2_relu2 = nn.ReLU()
-        self.layer3_bottleneck2_conv3 = nn.Conv2d(256, 1024, kernel_size=1, bias=False)
-        self.layer3_bottleneck2_bn3 = nn.BatchNorm2d(1024)
-        self.layer3_bottleneck2_relu3 = nn.ReLU()
-        self.layer3_bottleneck3_conv1 = nn.Conv2d(1024, 256, kernel_size=1, bias=False)
-        self.layer3_bottleneck3_bn1 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck3_relu1 = nn.ReLU()
-        self.layer3_bottleneck3_conv2 = nn.Conv2d(
-            256, 256, kernel_size=3, padding=1, bias=False
-        )
-        self.layer3_bottleneck3_bn2 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck3_relu2 = nn.ReLU()
-        self.layer3_bottleneck3_conv3 = nn.Conv2d(256, 1024, kernel_size=1, bias=False)
-        self.layer3_bottleneck3_bn3 = nn.BatchNorm2d(1024)
-        self.layer3_bottleneck3_relu3 = nn.ReLU()
-        self.layer3_bottleneck4_conv1 = nn.Conv2d(1024, 256, kernel_size=1, bias=False)
-        self.layer3_bottleneck4_bn1 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck4_relu1 = nn.ReLU()
-        self.layer3_bottleneck4_conv2 = nn.Conv2d(
-            256, 256, kernel_size=3, padding=1, bias=False
-        )
-        self.layer3_bottleneck4_bn2 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck4_relu2 = nn.ReLU()
-        self.layer3_bottleneck4_conv3 = nn.Conv2d(256, 1024, kernel_size=1, bias=False)
-        self.layer3_bottleneck4_bn3 = nn.BatchNorm2d(1024)
-        self.layer3_bottleneck4_relu3 = nn.ReLU()
-        self.layer3_bottleneck5_conv1 = nn.Conv2d(1024, 256, kernel_size=1, bias=False)
-        self.layer3_bottleneck5_bn1 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck5_relu1 = nn.ReLU()
-        self.layer3_bottleneck5_conv2 = nn.Conv2d(
-            256, 256, kernel_size=3, padding=1, bias=False
-        )
-        self.layer3_bottleneck5_bn2 = nn.BatchNorm2d(256)
-        self.layer3_bottleneck5_relu2 = nn.ReLU()
-        self.layer3_bottleneck5_conv3 = nn.Conv2d(256, 1024, kernel_size=1, bias=False)
-        self.layer3_bottleneck5_bn3 = nn.BatchNorm2d(1024)
-        self.layer3_bottleneck5_relu3 = nn.ReLU()
-        self.layer4_bottleneck_down1_conv1 = nn.Conv2d(
-            1024, 512, kernel_size=1, bias=False
-        )
-        self.layer4_bottleneck_down1_bn1 = nn.BatchNorm2d(512)
-        self.layer4_bottleneck_down1_relu1 = nn.ReLU()
-        self.layer4_bottleneck_down1_conv2 = nn.Conv2d(
-            512, 512, kernel_size=3, stride=2, padding=1, bias=False
-        )
-        self.layer4_bottleneck_down1_bn2 = nn.BatchNorm2d(512)
-        self.layer4_bottleneck_down1_relu2 = nn.ReLU()
-        self.layer4_bottleneck_down1_conv3 = nn.Conv2d(
-            512, 2048, kernel_size=1, bias=False
-        )
-        self.layer4_bottleneck_down1_bn3 = nn.BatchNorm2d(2048)
-        self.layer4_bottleneck_down1_shortcut_conv1 = nn.Conv2d(
-            1024, 2048, kernel_size=1, stride=2, bias=False
-        )
-        self.layer4_bottleneck_down1_shortcut_bn1 = nn.BatchNorm2d(2048)
-        self.layer4_bottleneck_down1_relu3 = nn.ReLU()
-        self.layer4_bottleneck1_conv1 = nn.Conv2d(2048, 512, kernel_size=1, bias=False)
-        self.layer4_bottleneck1_bn1 = nn.BatchNorm2d(512)
-        self.layer4_bottleneck1_relu1 = nn.ReLU()
-        self.layer4_bottleneck1_conv2 = nn.Conv2d(
-            512, 512, kernel_size=3, padding=1, bias=False
-        )
-        self.layer4_bottleneck1_bn2 = nn.BatchNorm2d(512)
-        self.layer4_bottleneck1_relu2 = nn.ReLU()
-        self.layer4_bottleneck1_conv3 = nn.Conv2d(512, 2048, kernel_size=1, bias=False)
-        self.layer4_bottleneck1_bn3 = nn.BatchNorm2d(2048)
-        self.layer4_bottleneck1_relu3 = nn.ReLU()
-        self.layer4_bottleneck2_conv1 = nn.Conv2d(2048, 512, kernel_size=1, bias=False)
-        self.layer4_bottleneck2_bn1 = nn.BatchNorm2d(512)
-        self.layer4_bottleneck2_relu1 = nn.ReLU()
-        self.layer4_bottleneck2_conv2 = nn.Conv2d(
-            512, 512, kernel_size=3, padding=1, bias=False
-        )
-        self.layer4_bottleneck2_bn2 = nn.BatchNorm2d(512)
-        self.layer4_bottleneck2_relu2 = nn.ReLU()
-        self.layer4_bottleneck2_conv3 = nn.Conv2d(512, 2048, kernel_size=1, bias=False)
-        self.layer4_bottleneck2_bn3 = nn.BatchNorm2d(2048)
-        self.layer4_bottleneck2_relu3 = nn.ReLU()
+        self.layer1 = Stage(64, 64)
+        self.layer2 = Stage2(256, 128)
+        self.layer3 = Stage3(512, 256)
+        self.layer4 = Stage4(1024, 512)
         self.pool2 = nn.AdaptiveAvgPool2d(1)
         self.fc1 = nn.Linear(2048, 1000)
 
@@ -244,198 +222,10 @@ class ResNet50(nn.Module):
         x = self.bn1(x)  # (N, 64, 112, 112)
         x = self.relu1(x)  # (N, 64, 112, 112)
         x = self.pool1(x)  # (N, 64, 56, 56)
-        identity = x  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck_down1_conv1(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck_down1_bn1(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck_down1_relu1(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck_down1_conv2(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck_down1_bn2(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck_down1_relu2(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck_down1_conv3(x)  # (N, 256, 56, 56)
-        x = self.layer1_bottleneck_down1_bn3(x)  # (N, 256, 56, 56)
-        # (N, 256, 56, 56)
-        identity = self.layer1_bottleneck_down1_shortcut_conv1(identity)
-        # (N, 256, 56, 56)
-        identity = self.layer1_bottleneck_down1_shortcut_bn1(identity)
-        x = x + identity  # (N, 256, 56, 56): residual
-        x = self.layer1_bottleneck_down1_relu3(x)  # (N, 256, 56, 56)
-        identity = x  # (N, 256, 56, 56)
-        x = self.layer1_bottleneck1_conv1(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck1_bn1(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck1_relu1(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck1_conv2(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck1_bn2(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck1_relu2(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck1_conv3(x)  # (N, 256, 56, 56)
-        x = self.layer1_bottleneck1_bn3(x)  # (N, 256, 56, 56)
-        x = x + identity  # (N, 256, 56, 56): residual
-        x = self.layer1_bottleneck1_relu3(x)  # (N, 256, 56, 56)
-        identity = x  # (N, 256, 56, 56)
-        x = self.layer1_bottleneck2_conv1(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck2_bn1(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck2_relu1(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck2_conv2(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck2_bn2(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck2_relu2(x)  # (N, 64, 56, 56)
-        x = self.layer1_bottleneck2_conv3(x)  # (N, 256, 56, 56)
-        x = self.layer1_bottleneck2_bn3(x)  # (N, 256, 56, 56)
-        x = x + identity  # (N, 256, 56, 56): residual
-        x = self.layer1_bottleneck2_relu3(x)  # (N, 256, 56, 56)
-        identity = x  # (N, 256, 56, 56)
-        x = self.layer2_bottleneck_down1_conv1(x)  # (N, 128, 56, 56)
-        x = self.layer2_bottleneck_down1_bn1(x)  # (N, 128, 56, 56)
-        x = self.layer2_bottleneck_down1_relu1(x)  # (N, 128, 56, 56)
-        x = self.layer2_bottleneck_down1_conv2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck_down1_bn2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck_down1_relu2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck_down1_conv3(x)  # (N, 512, 28, 28)
-        x = self.layer2_bottleneck_down1_bn3(x)  # (N, 512, 28, 28)
-        # (N, 512, 28, 28)
-        identity = self.layer2_bottleneck_down1_shortcut_conv1(identity)
-        # (N, 512, 28, 28)
-        identity = self.layer2_bottleneck_down1_shortcut_bn1(identity)
-        x = x + identity  # (N, 512, 28, 28): residual
-        x = self.layer2_bottleneck_down1_relu3(x)  # (N, 512, 28, 28)
-        identity = x  # (N, 512, 28, 28)
-        x = self.layer2_bottleneck1_conv1(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck1_bn1(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck1_relu1(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck1_conv2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck1_bn2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck1_relu2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck1_conv3(x)  # (N, 512, 28, 28)
-        x = self.layer2_bottleneck1_bn3(x)  # (N, 512, 28, 28)
-        x = x + identity  # (N, 512, 28, 28): residual
-        x = self.layer2_bottleneck1_relu3(x)  # (N, 512, 28, 28)
-        identity = x  # (N, 512, 28, 28)
-        x = self.layer2_bottleneck2_conv1(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck2_bn1(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck2_relu1(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck2_conv2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck2_bn2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck2_relu2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck2_conv3(x)  # (N, 512, 28, 28)
-        x = self.layer2_bottleneck2_bn3(x)  # (N, 512, 28, 28)
-        x = x + identity  # (N, 512, 28, 28): residual
-        x = self.layer2_bottleneck2_relu3(x)  # (N, 512, 28, 28)
-        identity = x  # (N, 512, 28, 28)
-        x = self.layer2_bottleneck3_conv1(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck3_bn1(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck3_relu1(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck3_conv2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck3_bn2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck3_relu2(x)  # (N, 128, 28, 28)
-        x = self.layer2_bottleneck3_conv3(x)  # (N, 512, 28, 28)
-        x = self.layer2_bottleneck3_bn3(x)  # (N, 512, 28, 28)
-        x = x + identity  # (N, 512, 28, 28): residual
-        x = self.layer2_bottleneck3_relu3(x)  # (N, 512, 28, 28)
-        identity = x  # (N, 512, 28, 28)
-        x = self.layer3_bottleneck_down1_conv1(x)  # (N, 256, 28, 28)
-        x = self.layer3_bottleneck_down1_bn1(x)  # (N, 256, 28, 28)
-        x = self.layer3_bottleneck_down1_relu1(x)  # (N, 256, 28, 28)
-        x = self.layer3_bottleneck_down1_conv2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck_down1_bn2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck_down1_relu2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck_down1_conv3(x)  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck_down1_bn3(x)  # (N, 1024, 14, 14)
-        # (N, 1024, 14, 14)
-        identity = self.layer3_bottleneck_down1_shortcut_conv1(identity)
-        # (N, 1024, 14, 14)
-        identity = self.layer3_bottleneck_down1_shortcut_bn1(identity)
-        x = x + identity  # (N, 1024, 14, 14): residual
-        x = self.layer3_bottleneck_down1_relu3(x)  # (N, 1024, 14, 14)
-        identity = x  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck1_conv1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck1_bn1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck1_relu1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck1_conv2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck1_bn2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck1_relu2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck1_conv3(x)  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck1_bn3(x)  # (N, 1024, 14, 14)
-        x = x + identity  # (N, 1024, 14, 14): residual
-        x = self.layer3_bottleneck1_relu3(x)  # (N, 1024, 14, 14)
-        identity = x  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck2_conv1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck2_bn1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck2_relu1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck2_conv2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck2_bn2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck2_relu2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck2_conv3(x)  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck2_bn3(x)  # (N, 1024, 14, 14)
-        x = x + identity  # (N, 1024, 14, 14): residual
-        x = self.layer3_bottleneck2_relu3(x)  # (N, 1024, 14, 14)
-        identity = x  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck3_conv1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck3_bn1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck3_relu1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck3_conv2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck3_bn2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck3_relu2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck3_conv3(x)  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck3_bn3(x)  # (N, 1024, 14, 14)
-        x = x + identity  # (N, 1024, 14, 14): residual
-        x = self.layer3_bottleneck3_relu3(x)  # (N, 1024, 14, 14)
-        identity = x  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck4_conv1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck4_bn1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck4_relu1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck4_conv2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck4_bn2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck4_relu2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck4_conv3(x)  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck4_bn3(x)  # (N, 1024, 14, 14)
-        x = x + identity  # (N, 1024, 14, 14): residual
-        x = self.layer3_bottleneck4_relu3(x)  # (N, 1024, 14, 14)
-        identity = x  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck5_conv1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck5_bn1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck5_relu1(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck5_conv2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck5_bn2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck5_relu2(x)  # (N, 256, 14, 14)
-        x = self.layer3_bottleneck5_conv3(x)  # (N, 1024, 14, 14)
-        x = self.layer3_bottleneck5_bn3(x)  # (N, 1024, 14, 14)
-        x = x + identity  # (N, 1024, 14, 14): residual
-        x = self.layer3_bottleneck5_relu3(x)  # (N, 1024, 14, 14)
-        identity = x  # (N, 1024, 14, 14)
-        x = self.layer4_bottleneck_down1_conv1(x)  # (N, 512, 14, 14)
-        x = self.layer4_bottleneck_down1_bn1(x)  # (N, 512, 14, 14)
-        x = self.layer4_bottleneck_down1_relu1(x)  # (N, 512, 14, 14)
-        x = self.layer4_bottleneck_down1_conv2(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck_down1_bn2(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck_down1_relu2(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck_down1_conv3(x)  # (N, 2048, 7, 7)
-        x = self.layer4_bottleneck_down1_bn3(x)  # (N, 2048, 7, 7)
-        # (N, 2048, 7, 7)
-        identity = self.layer4_bottleneck_down1_shortcut_conv1(identity)
-        # (N, 2048, 7, 7)
-        identity = self.layer4_bottleneck_down1_shortcut_bn1(identity)
-        x = x + identity  # (N, 2048, 7, 7): residual
-        x = self.layer4_bottleneck_down1_relu3(x)  # (N, 2048, 7, 7)
-        identity = x  # (N, 2048, 7, 7)
-        x = self.layer4_bottleneck1_conv1(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck1_bn1(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck1_relu1(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck1_conv2(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck1_bn2(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck1_relu2(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck1_conv3(x)  # (N, 2048, 7, 7)
-        x = self.layer4_bottleneck1_bn3(x)  # (N, 2048, 7, 7)
-        x = x + identity  # (N, 2048, 7, 7): residual
-        x = self.layer4_bottleneck1_relu3(x)  # (N, 2048, 7, 7)
-        identity = x  # (N, 2048, 7, 7)
-        x = self.layer4_bottleneck2_conv1(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck2_bn1(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck2_relu1(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck2_conv2(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck2_bn2(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck2_relu2(x)  # (N, 512, 7, 7)
-        x = self.layer4_bottleneck2_conv3(x)  # (N, 2048, 7, 7)
-        x = self.layer4_bottleneck2_bn3(x)  # (N, 2048, 7, 7)
-        x = x + identity  # (N, 2048, 7, 7): residual
-        x = self.layer4_bottleneck2_relu3(x)  # (N, 2048, 7, 7)
+        x = self.layer1(x)  # (N, 256, 56, 56)
+        x = self.layer2(x)  # (N, 512, 28, 28)
+        x = self.layer3(x)  # (N, 1024, 14, 14)
+        x = self.layer4(x)  # (N, 2048, 7, 7)
         x = self.pool2(x)  # (N, 2048, 1, 1)
         x = torch.flatten(x, 1)  # (N, 2048)
         x = self.fc1(x)  # (N, 1000)

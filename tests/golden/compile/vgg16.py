@@ -19,42 +19,60 @@ from torch import nn
 INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
+class Stage(nn.Module):
+    """The block `stage` (line 14); 2 instances in this network."""
+
+    def __init__(self, in_channels: int, filters: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, filters, kernel_size=3, padding=1)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(filters, filters, kernel_size=3, padding=1)
+        self.relu2 = nn.ReLU()
+        self.pool1 = nn.MaxPool2d(2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.conv1(x)  # (N, filters, H, W)
+        x = self.relu1(x)  # (N, filters, H, W)
+        x = self.conv2(x)  # (N, filters, H, W)
+        x = self.relu2(x)  # (N, filters, H, W)
+        x = self.pool1(x)  # (N, filters, H/2, W/2)
+        return x
+
+
+class Stage2(nn.Module):
+    """The block `stage` (line 16); 3 instances in this network."""
+
+    def __init__(self, in_channels: int, filters: int) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(in_channels, filters, kernel_size=3, padding=1)
+        self.relu1 = nn.ReLU()
+        self.conv2 = nn.Conv2d(filters, filters, kernel_size=3, padding=1)
+        self.relu2 = nn.ReLU()
+        self.conv3 = nn.Conv2d(filters, filters, kernel_size=3, padding=1)
+        self.relu3 = nn.ReLU()
+        self.pool1 = nn.MaxPool2d(2)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.conv1(x)  # (N, filters, H, W)
+        x = self.relu1(x)  # (N, filters, H, W)
+        x = self.conv2(x)  # (N, filters, H, W)
+        x = self.relu2(x)  # (N, filters, H, W)
+        x = self.conv3(x)  # (N, filters, H, W)
+        x = self.relu3(x)  # (N, filters, H, W)
+        x = self.pool1(x)  # (N, filters, H/2, W/2)
+        return x
+
+
 class VGG16(nn.Module):
     """VGG16, as specified in vgg16.net."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.stage1_conv1 = nn.Conv2d(3, 64, kernel_size=3, padding=1)
-        self.stage1_relu1 = nn.ReLU()
-        self.stage1_conv2 = nn.Conv2d(64, 64, kernel_size=3, padding=1)
-        self.stage1_relu2 = nn.ReLU()
-        self.stage1_pool1 = nn.MaxPool2d(2)
-        self.stage2_conv1 = nn.Conv2d(64, 128, kernel_size=3, padding=1)
-        self.stage2_relu1 = nn.ReLU()
-        self.stage2_conv2 = nn.Conv2d(128, 128, kernel_size=3, padding=1)
-        self.stage2_relu2 = nn.ReLU()
-        self.stage2_pool1 = nn.MaxPool2d(2)
-        self.stage3_conv1 = nn.Conv2d(128, 256, kernel_size=3, padding=1)
-        self.stage3_relu1 = nn.ReLU()
-        self.stage3_conv2 = nn.Conv2d(256, 256, kernel_size=3, padding=1)
-        self.stage3_relu2 = nn.ReLU()
-        self.stage3_conv3 = nn.Conv2d(256, 256, kernel_size=3, padding=1)
-        self.stage3_relu3 = nn.ReLU()
-        self.stage3_pool1 = nn.MaxPool2d(2)
-        self.stage4_conv1 = nn.Conv2d(256, 512, kernel_size=3, padding=1)
-        self.stage4_relu1 = nn.ReLU()
-        self.stage4_conv2 = nn.Conv2d(512, 512, kernel_size=3, padding=1)
-        self.stage4_relu2 = nn.ReLU()
-        self.stage4_conv3 = nn.Conv2d(512, 512, kernel_size=3, padding=1)
-        self.stage4_relu3 = nn.ReLU()
-        self.stage4_pool1 = nn.MaxPool2d(2)
-        self.stage5_conv1 = nn.Conv2d(512, 512, kernel_size=3, padding=1)
-        self.stage5_relu1 = nn.ReLU()
-        self.stage5_conv2 = nn.Conv2d(512, 512, kernel_size=3, padding=1)
-        self.stage5_relu2 = nn.ReLU()
-        self.stage5_conv3 = nn.Conv2d(512, 512, kernel_size=3, padding=1)
-        self.stage5_relu3 = nn.ReLU()
-        self.stage5_pool1 = nn.MaxPool2d(2)
+        self.stage1 = Stage(3, 64)
+        self.stage2 = Stage(64, 128)
+        self.stage3 = Stage2(128, 256)
+        self.stage4 = Stage2(256, 512)
+        self.stage5 = Stage2(512, 512)
         self.fc1 = nn.Linear(25088, 4096)
         self.relu1 = nn.ReLU()
         self.dropout1 = nn.Dropout(0.5)
@@ -66,37 +84,11 @@ class VGG16(nn.Module):
 
     def forward(self, x: torch.Tensor, log_probs: bool = False) -> torch.Tensor:
         """(N, 3, 224, 224) -> (N, 1000); log-probabilities if log_probs."""
-        x = self.stage1_conv1(x)  # (N, 64, 224, 224)
-        x = self.stage1_relu1(x)  # (N, 64, 224, 224)
-        x = self.stage1_conv2(x)  # (N, 64, 224, 224)
-        x = self.stage1_relu2(x)  # (N, 64, 224, 224)
-        x = self.stage1_pool1(x)  # (N, 64, 112, 112)
-        x = self.stage2_conv1(x)  # (N, 128, 112, 112)
-        x = self.stage2_relu1(x)  # (N, 128, 112, 112)
-        x = self.stage2_conv2(x)  # (N, 128, 112, 112)
-        x = self.stage2_relu2(x)  # (N, 128, 112, 112)
-        x = self.stage2_pool1(x)  # (N, 128, 56, 56)
-        x = self.stage3_conv1(x)  # (N, 256, 56, 56)
-        x = self.stage3_relu1(x)  # (N, 256, 56, 56)
-        x = self.stage3_conv2(x)  # (N, 256, 56, 56)
-        x = self.stage3_relu2(x)  # (N, 256, 56, 56)
-        x = self.stage3_conv3(x)  # (N, 256, 56, 56)
-        x = self.stage3_relu3(x)  # (N, 256, 56, 56)
-        x = self.stage3_pool1(x)  # (N, 256, 28, 28)
-        x = self.stage4_conv1(x)  # (N, 512, 28, 28)
-        x = self.stage4_relu1(x)  # (N, 512, 28, 28)
-        x = self.stage4_conv2(x)  # (N, 512, 28, 28)
-        x = self.stage4_relu2(x)  # (N, 512, 28, 28)
-        x = self.stage4_conv3(x)  # (N, 512, 28, 28)
-        x = self.stage4_relu3(x)  # (N, 512, 28, 28)
-        x = self.stage4_pool1(x)  # (N, 512, 14, 14)
-        x = self.stage5_conv1(x)  # (N, 512, 14, 14)
-        x = self.stage5_relu1(x)  # (N, 512, 14, 14)
-        x = self.stage5_conv2(x)  # (N, 512, 14, 14)
-        x = self.stage5_relu2(x)  # (N, 512, 14, 14)
-        x = self.stage5_conv3(x)  # (N, 512, 14, 14)
-        x = self.stage5_relu3(x)  # (N, 512, 14, 14)
-        x = self.stage5_pool1(x)  # (N, 512, 7, 7)
+        x = self.stage1(x)  # (N, 64, 112, 112)
+        x = self.stage2(x)  # (N, 128, 56, 56)
+        x = self.stage3(x)  # (N, 256, 28, 28)
+        x = self.stage4(x)  # (N, 512, 14, 14)
+        x = self.stage5(x)  # (N, 512, 7, 7)
         x = torch.flatten(x, 1)  # (N, 25088)
         x = self.fc1(x)  # (N, 4096)
         x = self.relu1(x)  # (N, 4096)
