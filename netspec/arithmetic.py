@@ -27,6 +27,22 @@ def exact_output_size(n: int, k: int, s: int, p_begin: int, p_end: int, d: int =
     return Fraction(n + p_begin + p_end - effective_kernel(k, d), s) + 1
 
 
+def decimal_text(value: Fraction) -> str:
+    """A fraction written exactly in decimals when it has a short expansion (`54.25`,
+    `49999998.5`), else to six decimals (`4.333333…`); never in floating point's `5e+07`."""
+    whole, rest = divmod(value.numerator, value.denominator)
+    if not rest:
+        return str(whole)
+    digits = ""
+    for _ in range(6):
+        rest *= 10
+        digit, rest = divmod(rest, value.denominator)
+        digits += str(digit)
+        if not rest:
+            return f"{whole}.{digits}"
+    return f"{whole}.{digits}…"
+
+
 def floor_output_size(n: int, k: int, s: int, p_begin: int, p_end: int, d: int = 1) -> int:
     """`⌊(n + p_begin + p_end − d·(k − 1) − 1) / s⌋ + 1`: what Conv2d and floor-mode pooling give."""
     return (n + p_begin + p_end - effective_kernel(k, d)) // s + 1

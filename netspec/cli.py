@@ -285,6 +285,7 @@ def run_check(args) -> int:
         same = block is not None and block.name == optimizer  # its options apply
         slots = optimizer_slots(optimizer, block.amsgrad, block.momentum) if same else optimizer_slots(optimizer)
         memory = estimate(result, batch=batch, dtype=args.dtype, optimizer=optimizer, device=args.device, slots=slots)
+        _warn_over_memory(result, memory, args.memory)
     if args.json:
         import json  # only --json needs it: ~2 ms at every start otherwise
 
@@ -318,3 +319,30 @@ def run_kinds() -> int:
         aliases = f" (also {', '.join(kind.names[1:])})" if len(kind.names) > 1 else ""
         print(f"{kind.name:<14} {kind.summary}{aliases}")
     return EXIT_OK
+
+
+def _warn_over_memory(result, memory, limit: int) -> None:
+    """A warning, at the train block (else at `input`), when one training step at the batch in
+    use needs more than `--memory`: with the largest batch that fits, or why none does."""
+    from netspec.units import fmt_bytes
+
+    if memory.total <= limit:
+        return
+    largest = memory.max_batch(limit)
+    train = result.network.train
+    span = train.word_span if train is not None else result.network.input_span
+    if largest >= 1:
+        hint = f"the largest batch that fits is {largest:,} (`--batch {largest}`), or give more with --memory"
+    else:
+        hint = (
+            f"not even batch 1 fits: the weights, gradients and optimizer state alone take {fmt_bytes(memory.fixed)}"
+            if memory.fixed >= limit
+            else "not even batch 1 fits: make the layers smaller or give more with --memory"
+        )
+    result.diagnostics.warning(
+        "memory-limit",
+        f"one training step at batch {memory.batch:,} needs {fmt_bytes(memory.total)}, "
+        f"more than the {fmt_bytes(limit)} of --memory",
+        span,
+        hint,
+    )

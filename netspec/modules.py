@@ -208,11 +208,14 @@ def name_for(column: list, envs: list[dict], prefer_input: bool = False) -> str 
                 return f"{name} // {factor}"
         return None
 
-    attempts = [same(n) or scaled(n) for n in params]
-    if prefer_input:
-        attempts = [same(n) for n in inputs] + attempts + [scaled(n) for n in inputs]
+    # A number that is the same in every call is named after the input channels only when it
+    # equals them: `in_channels // 2` for a constant 4 would explain nothing.
+    varies = len(set(column)) > 1
+    if prefer_input:  # a parameter the input channels always equal names them best (`cin`)
+        attempts = [same(n) for n in params] + [same(n) for n in inputs] + [scaled(n) for n in params]
     else:
-        attempts += [same(n) or scaled(n) for n in inputs]
+        attempts = [same(n) or scaled(n) for n in params] + [same(n) for n in inputs]
+    attempts += [scaled(n) for n in inputs if varies]
     return next((name for name in attempts if name), None)
 
 

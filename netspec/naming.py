@@ -110,7 +110,8 @@ def layer_names(nodes) -> list[str]:
     def counted(prefix: str, family: str) -> str:
         key = (prefix, family)
         counters[key] = counters.get(key, 0) + 1
-        return f"{family}{counters[key]}"
+        separator = "_" if family[-1:].isdigit() else ""  # relu6_1, not relu61
+        return f"{family}{separator}{counters[key]}"
 
     names = []
     for node in nodes:

@@ -27,7 +27,7 @@ def literal(value: object) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"not a finite number: {value!r}")
-        return repr(value)
+        return repr(value).replace("e+", "e")  # 1e308, as `ruff format` writes it
     if isinstance(value, tuple):
         items = [literal(item) for item in value]
         return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"

@@ -61,8 +61,27 @@ def fmt_bytes(n: float) -> str:
 
 
 def fmt_count(n: float) -> str:
-    """61706 → `61.7 K`; decimal units (K, M, G, T), three significant digits."""
-    for unit, size in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("K", 10**3)):
-        if abs(n) >= size:
-            return f"{n / size:.3g} {unit}" if n / size < 1000 else f"{n / size:,.0f} {unit}"
-    return f"{int(n)}"
+    """61706 → `61.7 K`; decimal units (K, M, G, T), three significant digits, rounded half up in
+    exact integer arithmetic (999,999 → `1 M`, never `1e+03 K`)."""
+    from fractions import Fraction  # exact rounding; only counts of 1,000 and more need it
+
+    units = (("K", 10**3), ("M", 10**6), ("G", 10**9), ("T", 10**12))
+    magnitude = abs(int(n))
+    if magnitude < 1000:
+        return str(int(n))
+    sign = "-" if n < 0 else ""
+    for position, (unit, size) in enumerate(units):
+        if position + 1 < len(units) and magnitude >= units[position + 1][1]:
+            continue
+        value = Fraction(magnitude, size)
+        decimals = max(0, 3 - len(str(int(value))))
+        rounded = int(value * 10**decimals + Fraction(1, 2))
+        if decimals == 0 and rounded >= 1000 and position + 1 < len(units):
+            continue  # 999.6 K is 1 M
+        if decimals and len(str(rounded)) > 3:
+            rounded //= 10  # 9.995 K rounds to 10.0 K: three significant digits, one decimal fewer
+            decimals -= 1
+        whole, fraction = divmod(rounded, 10**decimals)
+        text = f"{whole:,}" + (f".{fraction:0{decimals}d}".rstrip("0").rstrip(".") if decimals else "")
+        return f"{sign}{text} {unit}"
+    return str(int(n))

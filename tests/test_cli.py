@@ -261,3 +261,22 @@ def test_check_does_not_import_torch():
     code = "import sys; from netspec.cli import main; main(['check', 'lenet.net']); print('torch' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().endswith("False")
+
+
+def test_a_batch_over_the_memory_limit_warns_with_the_largest_batch_that_fits(capsys):
+    """VGG-16's own batch of 256 needs 25.1 GiB: over the default 16 GiB, a warning at its train
+    block that names the batch that fits (and --strict fails); at batch 64 nothing is said."""
+    assert main(["check", "vgg16.net"]) == 0
+    out = capsys.readouterr().out
+    assert "warning: one training step at batch 256 needs 25.1 GiB, more than the 16 GiB" in out
+    assert "[memory-limit]" in out and "the largest batch that fits is 156" in out
+    assert main(["check", "vgg16.net", "--strict"]) == 1
+    capsys.readouterr()
+    assert main(["check", "vgg16.net", "--batch", "64"]) == 0
+    assert "memory-limit" not in capsys.readouterr().out
+
+
+def test_a_model_whose_weights_alone_overflow_the_memory_says_so(spec, capsys):
+    assert main(["check", spec("input 1x4x4\nfc 2147483647\nfc 2147483647\n")]) == 0
+    out = capsys.readouterr().out
+    assert "not even batch 1 fits: the weights, gradients and optimizer state alone take" in out

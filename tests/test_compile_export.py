@@ -32,6 +32,31 @@ ONNX_KINDS = EVERY_KIND.replace("adaptivemaxpool 3\n", "").replace("adaptiveavgp
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::FutureWarning", "ignore::UserWarning")
 
 
+# a class per block, shared by two calls; a branch that is a class of its own; nn.Sequential shortcuts
+BLOCKS = """network Blocks
+input 3x20x20
+block basic width stride=1 {
+  residual {
+    conv width 3x3 stride=stride pad=1 bias=false
+    batchnorm
+    relu
+    shortcut { conv width 1x1 stride=stride bias=false; batchnorm }
+  }
+  relu
+}
+basic 4
+basic 8 stride=2
+basic 8
+concat crop=center {
+  branch { }
+  deep: branch { conv 4 3x3; mul { branch { } branch { globalavgpool; conv 4 1x1; sigmoid } } }
+}
+globalavgpool
+fc 5
+softmax
+"""
+
+
 def _model(text_or_stem: str, tmp_path):
     if text_or_stem in SMALL:
         result = check_source(load_spec(str(resources.specs_dir() / f"{text_or_stem}.net"))[0])
@@ -43,7 +68,7 @@ def _model(text_or_stem: str, tmp_path):
     return model, torch.randn(3, *result.input_shape)
 
 
-@pytest.mark.parametrize("spec", [*SMALL, EVERY_KIND], ids=[*SMALL, "every_kind"])
+@pytest.mark.parametrize("spec", [*SMALL, EVERY_KIND, BLOCKS], ids=[*SMALL, "every_kind", "blocks"])
 def test_torch_jit_script(spec, tmp_path):
     model, x = _model(spec, tmp_path)
     scripted = torch.jit.script(model)
@@ -52,7 +77,7 @@ def test_torch_jit_script(spec, tmp_path):
     torch.testing.assert_close(scripted(x, log_probs=True), model(x, log_probs=True))
 
 
-@pytest.mark.parametrize("spec", ["lenet", EVERY_KIND], ids=["lenet", "every_kind"])
+@pytest.mark.parametrize("spec", ["lenet", EVERY_KIND, BLOCKS], ids=["lenet", "every_kind", "blocks"])
 def test_torch_export(spec, tmp_path):
     model, x = _model(spec, tmp_path)
     program = torch.export.export(model, (x,))
@@ -68,7 +93,7 @@ def test_torch_compile_on_cpu(tmp_path):
 
 
 @pytest.mark.parametrize("dynamo", [True, False], ids=["dynamo", "torchscript"])
-@pytest.mark.parametrize("spec", ["lenet", ONNX_KINDS], ids=["lenet", "every_kind"])
+@pytest.mark.parametrize("spec", ["lenet", ONNX_KINDS, BLOCKS], ids=["lenet", "every_kind", "blocks"])
 def test_torch_onnx_export_computes_the_same_numbers(spec, dynamo, tmp_path):
     import onnx
     from onnx.reference import ReferenceEvaluator

@@ -179,7 +179,7 @@ def _warn_inexact(g: Geometry, axes: list[int], where: Where, what: str, pool: b
             unit = {"row": "rows", "column": "columns", "row and column": "rows and columns"}[unit]
         side = "bottom/right" if square else ("bottom" if axis == 0 else "right")
         parts.append(
-            f"{axis_name} ({n} + 2·{before} − {k}) / {s} + 1 = {float(exact):g}: the {side} {lost} {unit} "
+            f"{axis_name} ({n} + 2·{before} − {k}) / {s} + 1 = {ar.decimal_text(exact)}: the {side} {lost} {unit} "
             f"of the input {'is' if lost == 1 else 'are'} never seen"
         )
         below, above = ar.exact_inputs_near(n, k, s, before)

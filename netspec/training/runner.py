@@ -730,10 +730,22 @@ class _Run:
             "scaler": self.scaler.state_dict() if self.scaler is not None else None,
             "weights_metadata": self.weights_metadata(),
         }
-        ckpt.save_checkpoint(self.run_dir, epoch, self.model, self.optimizer, extra)
+        try:
+            ckpt.save_checkpoint(self.run_dir, epoch, self.model, self.optimizer, extra)
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM after checkpoint.json was replaced: epoch saved
+            if self._saved_epoch() == epoch:
+                self.completed = epoch
+            raise
         self.completed = epoch  # checkpoint.json names this epoch from here on
         outputs.write_metrics(self.run_dir / "metrics.csv", rows)
         outputs.write_curves(self.run_dir / "curves.png", rows, f"{self.result.name} on {self.data.dataset.name}")
+
+    def _saved_epoch(self) -> int | None:
+        try:
+            record = ckpt.load_record(self.run_dir)
+        except (ckpt.CheckpointError, OSError):
+            return None
+        return record["epoch"] if record else None
 
     def run_info(self, resumed) -> dict:
         d = self.data

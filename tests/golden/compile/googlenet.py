@@ -23,10 +23,10 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 class Basicconv(nn.Module):
     """The block `basicconv` (line 34); 1 instance in this network."""
 
-    def __init__(self, in_channels: int, filters: int) -> None:
+    def __init__(self, filters: int, pad: int) -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(
-            in_channels, filters, kernel_size=7, stride=2, padding=3, bias=False
+            pad, filters, kernel_size=7, stride=2, padding=3, bias=False
         )
         self.bn1 = nn.BatchNorm2d(filters, eps=0.001)
         self.relu1 = nn.ReLU()
@@ -122,7 +122,7 @@ class GoogLeNet(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.basicconv1 = Basicconv(3, 64)
+        self.basicconv1 = Basicconv(64, 3)
         self.pool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
         self.basicconv2 = Basicconv2(64, 64)
         self.basicconv3 = Basicconv3(64, 192)

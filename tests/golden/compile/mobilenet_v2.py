@@ -21,11 +21,11 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 class Inverted(nn.Module):
     """The block `inverted` (line 28); 4 instances in this network."""
 
-    def __init__(self, in_channels: int, cin: int, cout: int) -> None:
+    def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, cin * 6, kernel_size=1, bias=False)
+        self.conv1 = nn.Conv2d(cin, cin * 6, kernel_size=1, bias=False)
         self.bn1 = nn.BatchNorm2d(cin * 6)
-        self.relu61 = nn.ReLU6()
+        self.relu6_1 = nn.ReLU6()
         self.conv2 = nn.Conv2d(
             cin * 6,
             cin * 6,
@@ -36,17 +36,17 @@ class Inverted(nn.Module):
             bias=False,
         )
         self.bn2 = nn.BatchNorm2d(cin * 6)
-        self.relu62 = nn.ReLU6()
+        self.relu6_2 = nn.ReLU6()
         self.conv3 = nn.Conv2d(cin * 6, cout, kernel_size=1, bias=False)
         self.bn3 = nn.BatchNorm2d(cout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.conv1(x)  # (N, cin * 6, H, W)
         x = self.bn1(x)  # (N, cin * 6, H, W)
-        x = self.relu61(x)  # (N, cin * 6, H, W)
+        x = self.relu6_1(x)  # (N, cin * 6, H, W)
         x = self.conv2(x)  # (N, cin * 6, H/2, W/2)
         x = self.bn2(x)  # (N, cin * 6, H/2, W/2)
-        x = self.relu62(x)  # (N, cin * 6, H/2, W/2)
+        x = self.relu6_2(x)  # (N, cin * 6, H/2, W/2)
         x = self.conv3(x)  # (N, cout, H/2, W/2)
         x = self.bn3(x)  # (N, cout, H/2, W/2)
         return x
@@ -55,26 +55,26 @@ class Inverted(nn.Module):
 class Inverted2(nn.Module):
     """The block `inverted` (line 23); 12 instances in this network."""
 
-    def __init__(self, in_channels: int, cin: int, cout: int) -> None:
+    def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, cin * 6, kernel_size=1, bias=False)
+        self.conv1 = nn.Conv2d(cin, cin * 6, kernel_size=1, bias=False)
         self.bn1 = nn.BatchNorm2d(cin * 6)
-        self.relu61 = nn.ReLU6()
+        self.relu6_1 = nn.ReLU6()
         self.conv2 = nn.Conv2d(
             cin * 6, cin * 6, kernel_size=3, padding=1, groups=cin * 6, bias=False
         )
         self.bn2 = nn.BatchNorm2d(cin * 6)
-        self.relu62 = nn.ReLU6()
+        self.relu6_2 = nn.ReLU6()
         self.conv3 = nn.Conv2d(cin * 6, cout, kernel_size=1, bias=False)
         self.bn3 = nn.BatchNorm2d(cout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.conv1(x)  # (N, cin * 6, H, W)
         x = self.bn1(x)  # (N, cin * 6, H, W)
-        x = self.relu61(x)  # (N, cin * 6, H, W)
+        x = self.relu6_1(x)  # (N, cin * 6, H, W)
         x = self.conv2(x)  # (N, cin * 6, H, W)
         x = self.bn2(x)  # (N, cin * 6, H, W)
-        x = self.relu62(x)  # (N, cin * 6, H, W)
+        x = self.relu6_2(x)  # (N, cin * 6, H, W)
         x = self.conv3(x)  # (N, cout, H, W)
         x = self.bn3(x)  # (N, cout, H, W)
         return x
@@ -83,9 +83,9 @@ class Inverted2(nn.Module):
 class InvertedResidual(nn.Module):
     """The block `inverted_residual` (line 29); 10 instances in this network."""
 
-    def __init__(self, in_channels: int, c: int) -> None:
+    def __init__(self, c: int) -> None:
         super().__init__()
-        self.inverted1 = Inverted2(in_channels, c, c)
+        self.inverted1 = Inverted2(c, c)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         identity = x  # (N, c, H, W)
@@ -97,10 +97,10 @@ class InvertedResidual(nn.Module):
 class Bottleneck(nn.Module):
     """The block `bottleneck` (line 42); 1 instance in this network."""
 
-    def __init__(self, in_channels: int, cin: int, cout: int) -> None:
+    def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
-        self.inverted1 = Inverted(in_channels, cin, cout)
-        self.inverted_residual1 = InvertedResidual(cout, cout)
+        self.inverted1 = Inverted(cin, cout)
+        self.inverted_residual1 = InvertedResidual(cout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.inverted1(x)  # (N, 24, 56, 56)
@@ -111,11 +111,11 @@ class Bottleneck(nn.Module):
 class Bottleneck2(nn.Module):
     """The block `bottleneck` (line 43); 2 instances in this network."""
 
-    def __init__(self, in_channels: int, cin: int, cout: int) -> None:
+    def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
-        self.inverted1 = Inverted(in_channels, cin, cout)
-        self.inverted_residual1 = InvertedResidual(cout, cout)
-        self.inverted_residual2 = InvertedResidual(cout, cout)
+        self.inverted1 = Inverted(cin, cout)
+        self.inverted_residual1 = InvertedResidual(cout)
+        self.inverted_residual2 = InvertedResidual(cout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.inverted1(x)  # (N, cout, H/2, W/2)
@@ -127,12 +127,12 @@ class Bottleneck2(nn.Module):
 class Bottleneck3(nn.Module):
     """The block `bottleneck` (line 44); 1 instance in this network."""
 
-    def __init__(self, in_channels: int, cin: int) -> None:
+    def __init__(self, cin: int) -> None:
         super().__init__()
-        self.inverted1 = Inverted(in_channels, cin, cin * 2)
-        self.inverted_residual1 = InvertedResidual(cin * 2, cin * 2)
-        self.inverted_residual2 = InvertedResidual(cin * 2, cin * 2)
-        self.inverted_residual3 = InvertedResidual(cin * 2, cin * 2)
+        self.inverted1 = Inverted(cin, cin * 2)
+        self.inverted_residual1 = InvertedResidual(cin * 2)
+        self.inverted_residual2 = InvertedResidual(cin * 2)
+        self.inverted_residual3 = InvertedResidual(cin * 2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.inverted1(x)  # (N, 64, 14, 14)
@@ -145,11 +145,11 @@ class Bottleneck3(nn.Module):
 class Bottleneck4(nn.Module):
     """The block `bottleneck` (line 45); 1 instance in this network."""
 
-    def __init__(self, in_channels: int, cin: int, cout: int) -> None:
+    def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
-        self.inverted1 = Inverted2(in_channels, cin, cout)
-        self.inverted_residual1 = InvertedResidual(cout, cout)
-        self.inverted_residual2 = InvertedResidual(cout, cout)
+        self.inverted1 = Inverted2(cin, cout)
+        self.inverted_residual1 = InvertedResidual(cout)
+        self.inverted_residual2 = InvertedResidual(cout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.inverted1(x)  # (N, 96, 14, 14)
@@ -165,21 +165,21 @@ class MobileNetV2(nn.Module):
         super().__init__()
         self.conv1 = nn.Conv2d(3, 32, kernel_size=3, stride=2, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(32)
-        self.relu61 = nn.ReLU6()
+        self.relu6_1 = nn.ReLU6()
         self.conv2 = nn.Conv2d(32, 32, kernel_size=3, padding=1, groups=32, bias=False)
         self.bn2 = nn.BatchNorm2d(32)
-        self.relu62 = nn.ReLU6()
+        self.relu6_2 = nn.ReLU6()
         self.conv3 = nn.Conv2d(32, 16, kernel_size=1, bias=False)
         self.bn3 = nn.BatchNorm2d(16)
-        self.bottleneck1 = Bottleneck(16, 16, 24)
-        self.bottleneck2 = Bottleneck2(24, 24, 32)
-        self.bottleneck3 = Bottleneck3(32, 32)
-        self.bottleneck4 = Bottleneck4(64, 64, 96)
-        self.bottleneck5 = Bottleneck2(96, 96, 160)
-        self.inverted1 = Inverted2(160, 160, 320)
+        self.bottleneck1 = Bottleneck(16, 24)
+        self.bottleneck2 = Bottleneck2(24, 32)
+        self.bottleneck3 = Bottleneck3(32)
+        self.bottleneck4 = Bottleneck4(64, 96)
+        self.bottleneck5 = Bottleneck2(96, 160)
+        self.inverted1 = Inverted2(160, 320)
         self.conv4 = nn.Conv2d(320, 1280, kernel_size=1, bias=False)
         self.bn4 = nn.BatchNorm2d(1280)
-        self.relu63 = nn.ReLU6()
+        self.relu6_3 = nn.ReLU6()
         self.pool1 = nn.AdaptiveAvgPool2d(1)
         self.dropout1 = nn.Dropout(0.2)
         self.fc1 = nn.Linear(1280, 1000)
@@ -188,10 +188,10 @@ class MobileNetV2(nn.Module):
         """(N, 3, 224, 224) -> (N, 1000); log-probabilities if log_probs."""
         x = self.conv1(x)  # (N, 32, 112, 112)
         x = self.bn1(x)  # (N, 32, 112, 112)
-        x = self.relu61(x)  # (N, 32, 112, 112)
+        x = self.relu6_1(x)  # (N, 32, 112, 112)
         x = self.conv2(x)  # (N, 32, 112, 112)
         x = self.bn2(x)  # (N, 32, 112, 112)
-        x = self.relu62(x)  # (N, 32, 112, 112)
+        x = self.relu6_2(x)  # (N, 32, 112, 112)
         x = self.conv3(x)  # (N, 16, 112, 112)
         x = self.bn3(x)  # (N, 16, 112, 112)
         x = self.bottleneck1(x)  # (N, 24, 56, 56)
@@ -202,7 +202,7 @@ class MobileNetV2(nn.Module):
         x = self.inverted1(x)  # (N, 320, 7, 7)
         x = self.conv4(x)  # (N, 1280, 7, 7)
         x = self.bn4(x)  # (N, 1280, 7, 7)
-        x = self.relu63(x)  # (N, 1280, 7, 7)
+        x = self.relu6_3(x)  # (N, 1280, 7, 7)
         x = self.pool1(x)  # (N, 1280, 1, 1)
         x = self.dropout1(x)  # (N, 1280, 1, 1)
         x = torch.flatten(x, 1)  # (N, 1280)

@@ -23,12 +23,12 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 class Basic(nn.Module):
     """The block `basic` (line 42); 5 instances in this network."""
 
-    def __init__(self, in_channels: int, width: int) -> None:
+    def __init__(self, width: int) -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, width, kernel_size=3, padding=1, bias=False)
+        self.conv1 = nn.Conv2d(width, width, kernel_size=3, padding=1, bias=False)
         self.bn1 = nn.BatchNorm2d(width)
         self.relu1 = nn.ReLU()
-        self.conv2 = nn.Conv2d(in_channels, width, kernel_size=3, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(width, width, kernel_size=3, padding=1, bias=False)
         self.bn2 = nn.BatchNorm2d(width)
         self.relu2 = nn.ReLU()
 
@@ -85,7 +85,7 @@ class Stage(nn.Module):
     def __init__(self, in_channels: int, width: int) -> None:
         super().__init__()
         self.basic_down1 = BasicDown(in_channels, width)
-        self.basic1 = Basic(width, width)
+        self.basic1 = Basic(width)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.basic_down1(x)  # (N, width, H/2, W/2)
@@ -102,8 +102,8 @@ class ResNet18(nn.Module):
         self.bn1 = nn.BatchNorm2d(64)
         self.relu1 = nn.ReLU()
         self.pool1 = nn.MaxPool2d(3, stride=2, padding=1)
-        self.basic1 = Basic(64, 64)
-        self.basic2 = Basic(64, 64)
+        self.basic1 = Basic(64)
+        self.basic2 = Basic(64)
         self.layer2 = Stage(64, 128)
         self.layer3 = Stage(128, 256)
         self.layer4 = Stage(256, 512)

@@ -23,19 +23,19 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 class BottleneckDown(nn.Module):
     """The block `bottleneck_down` (line 42); 1 instance in this network."""
 
-    def __init__(self, in_channels: int, width: int) -> None:
+    def __init__(self, width: int) -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, width, kernel_size=1, bias=False)
+        self.conv1 = nn.Conv2d(width, width, kernel_size=1, bias=False)
         self.bn1 = nn.BatchNorm2d(width)
         self.relu1 = nn.ReLU()
-        self.conv2 = nn.Conv2d(in_channels, width, kernel_size=3, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(width, width, kernel_size=3, padding=1, bias=False)
         self.bn2 = nn.BatchNorm2d(width)
         self.relu2 = nn.ReLU()
-        self.conv3 = nn.Conv2d(in_channels, width * 4, kernel_size=1, bias=False)
+        self.conv3 = nn.Conv2d(width, width * 4, kernel_size=1, bias=False)
         self.bn3 = nn.BatchNorm2d(width * 4)
         self.shortcut = nn.Sequential(
             OrderedDict(
-                conv1=nn.Conv2d(in_channels, width * 4, kernel_size=1, bias=False),
+                conv1=nn.Conv2d(width, width * 4, kernel_size=1, bias=False),
                 bn1=nn.BatchNorm2d(width * 4),
             )
         )
@@ -90,9 +90,9 @@ class Bottleneck(nn.Module):
 class Stage(nn.Module):
     """The block `stage` (line 50); 1 instance in this network."""
 
-    def __init__(self, in_channels: int, width: int) -> None:
+    def __init__(self, width: int) -> None:
         super().__init__()
-        self.bottleneck_down1 = BottleneckDown(in_channels, width)
+        self.bottleneck_down1 = BottleneckDown(width)
         self.bottleneck1 = Bottleneck(width * 4, width)
         self.bottleneck2 = Bottleneck(width * 4, width)
 
@@ -209,7 +209,7 @@ class ResNet50(nn.Module):
         self.bn1 = nn.BatchNorm2d(64)
         self.relu1 = nn.ReLU()
         self.pool1 = nn.MaxPool2d(3, stride=2, padding=1)
-        self.layer1 = Stage(64, 64)
+        self.layer1 = Stage(64)
         self.layer2 = Stage2(256, 128)
         self.layer3 = Stage3(512, 256)
         self.layer4 = Stage4(1024, 512)

@@ -60,11 +60,11 @@ class Level4(nn.Module):
     def __init__(self, in_channels: int) -> None:
         super().__init__()
         self.pool1 = nn.MaxPool2d(2)
-        self.double_1 = Double(in_channels, in_channels * 2)
+        self.double_1 = Double(in_channels, 512)
         self.level5 = nn.Sequential(
-            OrderedDict(pool1=nn.MaxPool2d(2), up1=Up(in_channels * 2, in_channels * 4))
+            OrderedDict(pool1=nn.MaxPool2d(2), up1=Up(512, 1024))
         )
-        self.up1 = Up(in_channels * 4, in_channels * 2)
+        self.up1 = Up(1024, 512)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.pool1(x)  # (N, 256, 68, 68)
@@ -81,9 +81,9 @@ class Level3(nn.Module):
     def __init__(self, in_channels: int) -> None:
         super().__init__()
         self.pool1 = nn.MaxPool2d(2)
-        self.double_1 = Double(in_channels, in_channels * 2)
-        self.level4 = Level4(in_channels * 2)
-        self.up1 = Up(in_channels * 4, in_channels * 2)
+        self.double_1 = Double(in_channels, 256)
+        self.level4 = Level4(256)
+        self.up1 = Up(512, 256)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.pool1(x)  # (N, 128, 140, 140)
@@ -100,9 +100,9 @@ class Level2(nn.Module):
     def __init__(self, in_channels: int) -> None:
         super().__init__()
         self.pool1 = nn.MaxPool2d(2)
-        self.double_1 = Double(in_channels, in_channels * 2)
-        self.level3 = Level3(in_channels * 2)
-        self.up1 = Up(in_channels * 4, in_channels * 2)
+        self.double_1 = Double(in_channels, 128)
+        self.level3 = Level3(128)
+        self.up1 = Up(256, 128)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.pool1(x)  # (N, 64, 284, 284)
