@@ -242,7 +242,7 @@ def _walk(result: CheckResult, stop_at_line: int | None = None) -> bool:
         inputs = [states[i] for i in node.inputs]
         before = len(diagnostics.items)
         if node.merge is not None:
-            state = _merge(node, inputs, position, where)
+            state = _merge(node, inputs, states[node.merge.entry].shape, position, where)
         else:
             previous = network.nodes[node.inputs[0]].instance if node.inputs[0] != INPUT_ID else None
             state = _layer(instance, inputs[0], previous, position, where)
@@ -308,14 +308,17 @@ def _layer(instance: LayerInstance, state: _State, previous: LayerInstance | Non
     return inference, _State(inference.output, rf, storage, tracked, flattened_at)
 
 
-def _merge(node: Node, inputs: list[_State], position: int, where: Where):
+def _merge(node: Node, inputs: list[_State], entry_shape: Shape, position: int, where: Where):
     instance = node.instance
     shapes = tuple(s.shape for s in inputs)
-    inference = instance.kind.infer(instance.values, shapes, tuple(s.tracked for s in inputs), where)
+    values = instance.values
+    if node.merge.residual:  # its hint solves for a projection of what the residual starts from
+        values = {**values, "entry": entry_shape}
+    inference = instance.kind.infer(values, shapes, tuple(s.tracked for s in inputs), where)
     if inference is None:
         return None
     rf = None
-    if all(s.rf is not None for s in inputs) and len(inference.output) == 3:
+    if all(s.rf is not None for s in inputs):  # vectors after fc keep theirs: the whole input
         rf = tuple(_widest(inputs, axis, where) for axis in (0, 1))
     if len(rf or ()) and len({(s.rf[0].size, s.rf[1].size) for s in inputs}) > 1:
         sizes = ", ".join(f"{s.rf[0].size}" for s in inputs)

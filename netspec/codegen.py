@@ -111,7 +111,7 @@ def _split(indent: int, code: str, trailer: str = "") -> list[str]:
     """`code` split at its last bracket as `ruff format` does, recursively: the inside on one
     line if it fits, else one argument a line with a trailing comma (a lone argument without)."""
     pad, inner = " " * indent, " " * (indent + len(INDENT))
-    if indent + len(code) + len(trailer) <= LINE_LENGTH or not code.endswith(")"):
+    if indent + len(code) + len(trailer) <= LINE_LENGTH or not code.endswith((")", "]")):
         return [pad + code + trailer]
     depth, opening = 0, -1
     for i in range(len(code) - 1, -1, -1):
@@ -119,16 +119,16 @@ def _split(indent: int, code: str, trailer: str = "") -> list[str]:
         if depth == 0:
             opening = i
             break
-    head, body = code[: opening + 1], code[opening + 1 : -1]
+    head, body, closing = code[: opening + 1], code[opening + 1 : -1], code[-1]
     if len(inner) + len(body) <= LINE_LENGTH:
-        return [pad + head, inner + body, pad + ")" + trailer]
+        return [pad + head, inner + body, pad + closing + trailer]
     parts = _top_level_parts(body)
     if len(parts) == 1:
-        return [pad + head, *_split(indent + len(INDENT), parts[0]), pad + ")" + trailer]
+        return [pad + head, *_split(indent + len(INDENT), parts[0]), pad + closing + trailer]
     lines = [pad + head]
     for part in parts:
         lines += _split(indent + len(INDENT), part, ",")
-    return lines + [pad + ")" + trailer]
+    return lines + [pad + closing + trailer]
 
 
 def _top_level_parts(body: str) -> list[str]:
@@ -343,6 +343,18 @@ class _Forward:
             source = target
         return source
 
+    def chain(self, operator: str, operands: list[str], shapes: tuple, target: str) -> None:
+        """`a + b + c + …` of many branches as one operation a line, left to right as Python
+        evaluates the one-line form: `merged = a + b`, `merged = merged + c`, …, `x = merged + z`."""
+        merged = self.fresh("merged")
+        shape = shapes[0]
+        for index, operand in enumerate(operands[1:], start=1):
+            shape = tuple(max(a, b) for a, b in zip(shape, shapes[index]))
+            left = operands[0] if index == 1 else merged
+            out = target if index == len(operands) - 1 else merged
+            self.lines.append((f"{out} = {left} {operator} {operand}", shape, ""))
+        self.live.discard(merged)
+
     def fresh(self, base: str) -> str:
         name, n = base, 1
         while name in self.live:
@@ -373,7 +385,11 @@ class _Forward:
                 continue
             variable = self.fresh(f"branch{number}")
             operands.append(self.run(start, end, source, variable))
-        self.lines.append((f"{target} = {kind.combine(values, operands, shapes, layer.output)}", layer.output, ""))
+        line = f"{target} = {kind.combine(values, operands, shapes, layer.output)}"
+        if kind.operator and len(line) > LINE_LENGTH - 8 - len(shape_comment(layer.output)) - 4:
+            self.chain(kind.operator, operands, shapes, target)  # one operation a line
+        else:
+            self.lines.append((line, layer.output, ""))
         for operand in operands:
             if operand != source:
                 self.live.discard(operand)

@@ -27,6 +27,7 @@ RESERVED_WORDS = KEYWORDS + tuple(merge.BY_NAME)
 # seconds; ten times that took 34 s and 7 GB. Repeats are counted before they are copied.
 MAX_LAYERS = 100_000
 MAX_REPEAT = 100_000
+MAX_TERMS = 64  # names in a hyphenated subtraction `a-b-c`, as syntax.MAX_OPERATORS
 
 
 class LayerInstance(Record):
@@ -105,6 +106,7 @@ class _Elaborator:
         self.blocks: dict[str, BlockDefinition] = {}
         self.cache: dict[tuple, LayerInstance | None] = {}
         self.referenced: dict[int, frozenset[str]] = {}
+        self.expansions: dict[tuple, Fragment] = {}
         self.too_large = False
         self.input_reported = False
 
@@ -136,6 +138,15 @@ class _Elaborator:
             reported = len(self.diagnostics.items)
             start = len(out)
             word = statement.word.lower()
+            if statement.label and word in ("repeat", "input", "network", "train", "block"):
+                self.diagnostics.warning(
+                    "unused-label",
+                    f"a label on `{word}` names nothing",
+                    statement.label_span,
+                    "label the layers or block calls inside instead"
+                    if word == "repeat"
+                    else "remove it: layers, block calls, merges and branches take labels",
+                )
             if word == "network":
                 self.set_name(statement, top)
             elif word == "input":
@@ -186,19 +197,32 @@ class _Elaborator:
                     self.network.broken_at = start if merged else len(out)
         return out
 
-    def append(self, out: Fragment, fragment: Fragment, entry: int, times: int, statement: Statement) -> int:
-        """Append `times` copies of `fragment`, each applied to the result of the one before."""
-        if len(out) + len(fragment) * times > MAX_LAYERS:
+    def over_limit(self, size: int, statement: Statement) -> bool:
+        """True, after reporting it once, when a fragment of `size` nodes is more than a network
+        may have: checked before anything that size is built."""
+        if size <= MAX_LAYERS and not self.too_large:
+            return self.too_large
+        if not self.too_large:
             self.diagnostics.error(
                 "too-large",
                 f"the network would have more than {MAX_LAYERS:,} layers",
                 statement.span,
-                "lower the repeat counts",
+                "lower the repeat counts, or use fewer branches",
             )
-            self.too_large = True
+        self.too_large = True
+        return True
+
+    def append(
+        self, out: Fragment, fragment: Fragment, entry: int, times: int, statement: Statement, frame=None, fresh=False
+    ) -> int:
+        """Append `times` copies of `fragment`, each applied to the result of the one before,
+        inside `frame` when given; every copy after the first (and the first too, with `fresh`)
+        gets frames of its own."""
+        if self.over_limit(len(out) + len(fragment) * times, statement):
             return entry
+        prefix = (frame,) if frame is not None else ()
         for copy in range(times):
-            entry = graph.append(out, fragment, entry, fresh_frames=copy > 0)
+            entry = graph.append(out, fragment, entry, fresh_frames=fresh or copy > 0, prefix=prefix)
         return entry
 
     # --- statements ----------------------------------------------------------------------------
@@ -313,7 +337,10 @@ class _Elaborator:
                     "bad-value", "`branch` takes only a `{ }` block", child.span, "e.g. `branch { conv 64 1x1; relu }`"
                 )
                 continue
-            branches.append((child, self.expand(child.body, env, stack, top=False, depth=depth + 1)))
+            fragment = self.expand(child.body, env, stack, top=False, depth=depth + 1)
+            branches.append((child, fragment))
+            if self.over_limit(len(out) + sum(len(f) for _, f in branches) + 1, statement):
+                return current
         if not branches:
             self.diagnostics.error(
                 "empty-merge",
@@ -365,6 +392,8 @@ class _Elaborator:
             shortcut = None
         body = [s for s in statement.body if s.word.lower() != "shortcut"]
         main = self.expand(body, env, stack, top=False, depth=depth + 1)
+        if self.over_limit(len(out) + len(main) + 1, statement):
+            return current
         side = self.expand(shortcut.body, env, stack, top=False, depth=depth + 1) if shortcut else []
         kind = merge.BY_NAME["add"]
         instance = LayerInstance(kind, {"residual": True}, statement.label, statement.replace(body=None), {})
@@ -376,9 +405,7 @@ class _Elaborator:
         results, ranges = [], []
         for fragment, frame in zip(fragments, frames):
             start = len(combined)
-            if frame is not None:
-                fragment = graph.in_frame(fragment, frame)
-            results.append(graph.append(combined, fragment, ENTRY))
+            results.append(graph.append(combined, fragment, ENTRY, prefix=(frame,) if frame is not None else ()))
             ranges.append((start, len(combined)))
         combined.append(Node(instance, tuple(results), (), Merge(ENTRY, tuple(ranges), residual)))
         return self.append(out, combined, current, 1, statement)
@@ -437,17 +464,26 @@ class _Elaborator:
         bound = bind(substituted, args, block.name, self.diagnostics)
         if bound is None:
             return current
+        before = len(self.diagnostics.items)
+        note = f"in the call `{_shown(substituted.text)}`"
         for param, value in bound.items():  # a default may be computed from the other parameters
             if value.kind == "expr":
                 others = {k: v for k, v in bound.items() if v.kind != "expr"}
                 bound[param] = expressions.evaluate(value, others, self.diagnostics)
                 if bound[param] is None:
+                    add_context(self.diagnostics, before, note, statement.span)
                     return current
-        before = len(self.diagnostics.items)
-        body = self.expand(block.body, bound, (*stack, block.name), top=False, depth=depth + 1)
-        add_context(self.diagnostics, before, f"in the call `{_shown(substituted.text)}`", statement.span)
+        # One expansion per block and values: a block called again with the same values (a
+        # fan-out of calls through merges) is copied, not elaborated again.
+        key = (block.name, depth, tuple((k, v.kind, v.text) for k, v in bound.items()))
+        body = self.expansions.get(key)
+        fresh = body is not None  # frames of its own: each call is its own scope
+        if body is None:
+            body = self.expand(block.body, bound, (*stack, block.name), top=False, depth=depth + 1)
+            add_context(self.diagnostics, before, note, statement.span)
+            self.expansions[key] = body
         frame = Frame("call", block.name, statement.label, substituted, bound)
-        return self.append(out, graph.in_frame(body, frame), current, 1, statement)
+        return self.append(out, body, current, 1, statement, frame=frame, fresh=fresh)
 
     def layer(self, statement: Statement, env: dict[str, Value]) -> LayerInstance | None:
         referenced = self.referenced.get(id(statement))
@@ -496,8 +532,8 @@ class _Elaborator:
             if value.kind == "word":
                 if value.text in env:
                     return env[value.text]
-                parts = value.text.split("-")
-                if len(parts) > 1 and all(part in env for part in parts):  # `width-base`: a subtraction
+                parts = value.text.split("-", MAX_TERMS)
+                if 1 < len(parts) <= MAX_TERMS and all(part in env for part in parts):  # `width-base`
                     value = _subtraction(value, parts)
             if value.kind == "expr":
                 result = expressions.evaluate(value, env, self.diagnostics)
@@ -535,7 +571,7 @@ def _names(statement: Statement) -> set[str]:
     for value in (*statement.args, *(o.value for o in statement.options)):
         found |= expressions.names(value)
         if value.kind == "word" and "-" in value.text:
-            found |= set(value.text.split("-"))
+            found |= set(value.text.split("-", MAX_TERMS))
     return found
 
 

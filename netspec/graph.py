@@ -78,30 +78,32 @@ def output_of(fragment: Fragment) -> int:
     return len(fragment) - 1 if fragment else ENTRY
 
 
-def _shift(node: Node, offset: int, entry: int, frames: dict | None) -> Node:
-    inputs = tuple(entry if i == ENTRY else i + offset for i in node.inputs)
+def _shift(node: Node, offset: int, entry: int, frames: dict | None, prefix: tuple) -> Node:
+    inputs = tuple([entry if i == ENTRY else i + offset for i in node.inputs])
     merge = node.merge
     if merge is not None:
         merge = Merge(
             entry if merge.entry == ENTRY else merge.entry + offset,
-            tuple((start + offset, end + offset) for start, end in merge.branches),
+            tuple([(start + offset, end + offset) for start, end in merge.branches]),
             merge.residual,
         )
     node_frames = node.frames
     if frames is not None and node_frames:
-        node_frames = tuple(frames.setdefault(f, f.copy()) for f in node_frames)
-    return Node(node.instance, inputs, node_frames, merge)
+        copies = []
+        for frame in node_frames:
+            copy = frames.get(frame)
+            if copy is None:
+                copy = frames[frame] = frame.copy()
+            copies.append(copy)
+        node_frames = tuple(copies)
+    return Node(node.instance, inputs, prefix + node_frames if prefix else node_frames, merge)
 
 
-def append(target: Fragment, fragment: Fragment, entry: int, fresh_frames: bool = False) -> int:
+def append(target: Fragment, fragment: Fragment, entry: int, fresh_frames: bool = False, prefix: tuple = ()) -> int:
     """Append `fragment` applied to `entry` (a local id of `target`); returns the id of its result.
-    `fresh_frames` gives the copy frames of its own (a repeated body's calls are distinct calls)."""
+    `fresh_frames` gives the copy frames of its own (a repeated body's calls are distinct calls);
+    `prefix` puts frames around every node (the call or branch the fragment is the body of)."""
     offset = len(target)
     frames: dict | None = {} if fresh_frames else None
-    target.extend(_shift(node, offset, entry, frames) for node in fragment)
+    target.extend([_shift(node, offset, entry, frames, prefix) for node in fragment])
     return len(target) - 1 if fragment else entry
-
-
-def in_frame(fragment: Fragment, frame: Frame) -> Fragment:
-    """The fragment with `frame` around every node."""
-    return [node.replace(frames=(frame, *node.frames)) for node in fragment]

@@ -19,6 +19,8 @@ from netspec.record import Record
 from netspec.source import SourceFile, Span
 
 MAX_SYNTAX_ERRORS = 50
+MAX_OPERATORS = 64  # in one value's arithmetic (`width*4` has 1)
+MAX_EXPRESSION_DEPTH = 40
 MAX_STATEMENTS = 200_000  # lines and `;`: twice the largest network, comments and blank lines included
 MAX_NESTING = 32
 
@@ -148,11 +150,12 @@ def parse(source: SourceFile, diagnostics: Diagnostics) -> list[Statement] | Non
     """Parse a whole file. Returns None when the file could not be parsed into statements at all.
     A file of more than MAX_STATEMENTS statements is refused before parsing: a 10 MB line of
     `relu;` took half a minute and 1.8 GB to parse, and could never become a network anyway."""
-    statements = source.text.count("\n") + source.text.count(";")
+    text = source.text
+    statements = text.count("\n") + text.count(";") + text.count("}")  # `}` may end one too
     if statements > MAX_STATEMENTS:
         diagnostics.error(
             "too-large",
-            f"the spec has more than {MAX_STATEMENTS:,} statements ({statements:,} lines and `;`)",
+            f"the spec has more than {MAX_STATEMENTS:,} statements ({statements:,} lines, `;` and `}}`)",
             Span.point(1, 1),
             "a network has at most 100,000 layers: use `repeat` and blocks for long stacks",
         )
@@ -210,6 +213,8 @@ def _report(error, span: Span, source: SourceFile, diagnostics: Diagnostics) -> 
             hint = "sizes are written 5x5 or 3x5 and lists are separate values: `conv 6 5x5 stride=2`"
         elif char == "'":
             hint = 'strings use double quotes: "text"'
+        elif char in "+-*/":
+            hint = "arithmetic is written without spaces: `width*4`, `blocks-1`, `(a+b)/2`"
         diagnostics.error("syntax", f"unexpected character '{shown}'", span, hint)
         return
     token = getattr(error, "token", None)
@@ -256,6 +261,33 @@ def _span(meta_or_token) -> Span:
     return Span(meta_or_token.line, meta_or_token.column, meta_or_token.end_line, meta_or_token.end_column)
 
 
+def _checked_value(tree, diagnostics: Diagnostics) -> Value:
+    """The value of a tree, or a placeholder after a syntax error when its arithmetic is longer
+    or deeper than anyone writes (its conversion would recurse once per operator)."""
+    operators, depth, tokens = 0, 0, []
+    stack = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if hasattr(node, "children"):
+            operators += node.data in ("binary", "group")
+            depth = max(depth, level)
+            stack.extend((child, level + 1) for child in node.children)
+        else:
+            tokens.append(node)
+    if operators <= MAX_OPERATORS and depth <= MAX_EXPRESSION_DEPTH:
+        return _value(tree)
+    first = min(tokens, key=lambda t: (t.line, t.column))
+    last = max(tokens, key=lambda t: (t.end_line, t.end_column))
+    span = Span.of_token(first).to(Span.of_token(last))
+    diagnostics.error(
+        "syntax",
+        f"this arithmetic has {operators:,} operations and parentheses, {depth:,} deep",
+        span,
+        f"at most {MAX_OPERATORS} operations: compute the number, or give it to the block as a parameter",
+    )
+    return Value("word", "…", span)
+
+
 def _value(tree) -> Value:
     if tree.data == "binary":
         left, op, right = tree.children
@@ -280,9 +312,9 @@ def _statement(tree, depth: int, diagnostics: Diagnostics) -> Statement:
     for child in rest:
         if child.data == "option":
             key, value = child.children
-            options.append(Option(str(key), Span.of_token(key), _value(value)))
+            options.append(Option(str(key), Span.of_token(key), _checked_value(value, diagnostics)))
         else:
-            args.append(_value(child))
+            args.append(_checked_value(child, diagnostics))
     first = label_span or Span.of_token(word)
     last = options[-1].value.span if options else args[-1].span if args else Span.of_token(word)
     body: tuple[Statement, ...] | None = None

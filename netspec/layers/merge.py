@@ -35,6 +35,7 @@ class MergeKind:
     spatial: ClassVar[bool] = False
     activation: ClassVar[bool] = False
     merge: ClassVar[bool] = True
+    operator: ClassVar[str | None] = None  # `+` or `*`: `combine` joins its operands with it
 
     @property
     def name(self) -> str:
@@ -61,6 +62,7 @@ def _shapes_text(shapes: tuple[Shape, ...]) -> str:
 
 class Add(MergeKind):
     names = ("add", "sum")
+    operator = "+"
     summary = "element-wise sum of branches of equal shape: add { branch { … } branch { … } }"
 
     def infer(self, values, shapes, requires_grad, where):
@@ -79,15 +81,37 @@ def _add_mismatch(values: dict, shapes: tuple[Shape, ...]) -> tuple[str, str]:
     if values.get("residual"):
         body, shortcut = shapes
         message = f"the residual's body gives {fmt_shape(body)} but its shortcut gives {fmt_shape(shortcut)}"
-        if len(body) == 3 and len(shortcut) == 3 and body[1] and shortcut[1] % body[1] == 0:
-            stride = shortcut[1] // body[1]
-            conv = f"conv {body[0]} 1x1" + (f" stride={stride}" if stride != 1 else "") + " bias=false"
-            return message, f"project the shortcut: `shortcut {{ {conv}; batchnorm }}`"
+        projection = _projection(values.get("entry", shortcut), body)
+        if projection is not None:
+            return message, f"project the shortcut: `shortcut {{ {projection}; batchnorm }}`"
         return message, "make the body keep the input's shape, or give the residual a `shortcut { … }` that matches"
     return (
         f"`add` needs branches of one shape, got {_shapes_text(shapes)}",
         "make every branch end in the same channels and size (a 1x1 conv changes channels; stride changes size)",
     )
+
+
+def _projection(entry: Shape, body: Shape) -> str | None:
+    """A 1x1 convolution from the residual's input to its body's shape, `⌊(n − 1)/s⌋ + 1 = out` per
+    axis (the smallest such stride), or None when no stride gives it."""
+    if len(entry) != len(body):
+        return None
+    if len(body) == 1:
+        return f"fc {body[0]} bias=false"
+    strides = []
+    for n, out in zip(entry[1:], body[1:]):
+        stride = next((s for s in range(1, n + 1) if (n - 1) // s + 1 == out), None)
+        if stride is None:
+            return None
+        strides.append(stride)
+    stride = (
+        ""
+        if strides == [1, 1]
+        else f" stride={strides[0]}"
+        if strides[0] == strides[1]
+        else f" stride={strides[0]}x{strides[1]}"
+    )
+    return f"conv {body[0]} 1x1{stride} bias=false"
 
 
 class Concat(MergeKind):
@@ -141,7 +165,8 @@ def _concat_hint(shapes: tuple[Shape, ...]) -> str:
     largest = max(s[1] for s in shapes), max(s[2] for s in shapes)
     smaller = [s for s in shapes if (s[1], s[2]) != largest]
     gap = largest[0] - smaller[0][1], largest[1] - smaller[0][2]
-    if gap[0] == gap[1] and gap[0] % 2 == 0:
+    # padding mends what an unpadded window took off (a few cells), not a halving by a stride
+    if gap[0] == gap[1] and gap[0] % 2 == 0 and 2 * smaller[0][1] > largest[0]:
         pad = f"{gap[0] // 2} more padding on each side of the {smaller[0][1]}x{smaller[0][2]} branch's convolution"
         return f"{pad}, or crop the larger maps: `concat crop=center {{ … }}`"
     return "give the branches the same padding and strides, or crop the larger maps: `concat crop=center { … }`"
@@ -149,6 +174,7 @@ def _concat_hint(shapes: tuple[Shape, ...]) -> str:
 
 class Mul(MergeKind):
     names = ("mul", "multiply", "product")
+    operator = "*"
     summary = "element-wise product, size-1 dimensions broadcast: mul { branch { } branch { … } }"
 
     def infer(self, values, shapes, requires_grad, where):
