@@ -360,6 +360,15 @@ def _saved(inference, input_storages: list[tuple], state: _State, position: int)
 
 def _warn_softmax_not_last(result: CheckResult) -> None:
     last = len(result.network.nodes)
+    if result.layers and result.layers[-1].kind == "softmax" and result.layers[-1].node.frames:
+        final = result.layers[-1]
+        result.diagnostics.warning(
+            "softmax-in-block",
+            "the network ends in a softmax inside a block or branch",
+            final.instance.statement.span,
+            "write the final softmax after the block: training replaces a last top-level softmax by "
+            "log-softmax, and this one would be applied before it",
+        )
     for report in result.layers:
         if report.kind == "softmax" and report.index < last:
             result.diagnostics.warning(

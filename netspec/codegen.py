@@ -487,7 +487,7 @@ class _Blocks:
             for inner in self._inner_groups(member):
                 self._finish(inner)
         table = [self.slots(member) for member in group.members]
-        envs = [modules.environment(m, self.layers, self.file.result.input_shape) for m in group.members]
+        envs = [self.environment(m) for m in group.members]
         expressions, extras = [], {}
         for position, (_, part) in enumerate(table[0]):
             column = [row[position][0] for row in table]
@@ -496,7 +496,7 @@ class _Blocks:
             if not constant or (part.channel and isinstance(column[0], int) and column[0] > 1):
                 expression = modules.name_for(column, envs, prefer_input=part.channel == "in")
             if expression is None and not constant:
-                name = _parameter_name(part.hint, extras, envs[0])
+                name = _parameter_name(part.hint, extras, envs[0], self.namespace.taken | set(FILE_NAMES))
                 extras[name] = column
                 expression = name
             expressions.append(expression if expression is not None else literal(column[0]))
@@ -518,6 +518,10 @@ class _Blocks:
             name = f"{base}_{n}" if base[-1].isdigit() else f"{base}{n}"
         taken.add(name)
         return name
+
+    def environment(self, scope: modules.Scope) -> dict[str, int]:
+        taken = self.namespace.taken | {"OrderedDict", *FILE_NAMES}
+        return modules.environment(scope, self.layers, self.file.result.input_shape, taken)
 
     def _inner_groups(self, scope: modules.Scope):
         for item in scope.items:
@@ -574,11 +578,16 @@ class _Blocks:
     def _class_source(self, group: modules.Group) -> list[str]:
         first = group.members[0]
         frame = first.frame
-        envs = [modules.environment(m, self.layers, self.file.result.input_shape) for m in group.members]
-        what = f"The block `{comment_text(frame.name, 30)}`" if frame.kind == "call" else f"A {frame.kind}"
-        line = frame.statement.span.line
+        envs = [self.environment(m) for m in group.members]
+        if frame.kind == "call":
+            what = f"The block `{comment_text(frame.name, 30)}` (defined on line {frame.defined})"
+        else:
+            what = f"A {frame.kind} (line {frame.statement.span.line})"
         calls = len(group.members)
-        doc = f"{what} (line {line}); {calls} instance{'s' * (calls != 1)} in this network."
+        count = f"{calls} instance{'s' * (calls != 1)} in this network."
+        doc = f"{what}; {count}"
+        if len(doc) + 10 > LINE_LENGTH:  # a summary line, then the rest, as a docstring wraps
+            doc = f"{what}.\n\n    {count[0].upper()}{count[1:]}\n    "
         parameters = ["self", *(f"{p}: int" for p in group.params)]
         signature = f"    def __init__({', '.join(parameters)}) -> None:"
         if len(signature) > LINE_LENGTH:  # one parameter a line, as ruff formats it
@@ -597,7 +606,6 @@ class _Blocks:
 
 
 def _entry_shape(layers, scope: modules.Scope, input_shape) -> Shape:
-    env = modules.environment(scope, layers, input_shape)  # noqa: F841 - the same entry rule
     first = layers[scope.start]
     entry = first.node.merge.entry + 1 if first.is_merge else first.inputs[0]
     return layers[entry - 1].output if entry else input_shape
@@ -633,12 +641,12 @@ def _class_base(name: str) -> str:
     return "".join(word[0].upper() + word[1:] for word in words) or "Block"
 
 
-def _parameter_name(hint: str, taken: dict, env: dict) -> str:
+def _parameter_name(hint: str, taken: dict, env: dict, reserved: set[str] = frozenset()) -> str:
     base = re.sub(r"[^0-9A-Za-z_]", "_", hint).strip("_") or "value"
     if base[0].isdigit() or keyword.iskeyword(base):
         base = f"value_{base}"
     name, n = base, 1
-    while name in taken or name in env or name in ("self", "x"):
+    while name in taken or name in env or name in ("self", "x") or name in reserved:
         n += 1
         name = f"{base}_{n}"
     return name

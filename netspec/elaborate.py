@@ -482,7 +482,7 @@ class _Elaborator:
             body = self.expand(block.body, bound, (*stack, block.name), top=False, depth=depth + 1)
             add_context(self.diagnostics, before, note, statement.span)
             self.expansions[key] = body
-        frame = Frame("call", block.name, statement.label, substituted, bound)
+        frame = Frame("call", block.name, statement.label, substituted, bound, block.statement.span.line)
         return self.append(out, body, current, 1, statement, frame=frame, fresh=fresh)
 
     def layer(self, statement: Statement, env: dict[str, Value]) -> LayerInstance | None:

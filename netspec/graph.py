@@ -23,17 +23,20 @@ class Frame:
     """A named scope around nodes: a block call (`layer1`, `bottleneck2`), a merge's `branch` or a
     residual's `shortcut`. Compared by identity: each copy of a repeated call is its own frame."""
 
-    __slots__ = ("kind", "name", "label", "statement", "values")
+    __slots__ = ("kind", "name", "label", "statement", "values", "defined")
 
-    def __init__(self, kind: str, name: str, label: str | None, statement, values: dict | None = None):
+    def __init__(
+        self, kind: str, name: str, label: str | None, statement, values: dict | None = None, defined: int = 0
+    ):
         self.kind = kind  # "call" | "branch" | "shortcut"
         self.name = name  # the block's name, `branch2`, `shortcut`
         self.label = label  # the call's label, which names the scope as written
         self.statement = statement  # the call (or merge) statement
         self.values = values or {}  # a call's parameters: name → syntax.Value
+        self.defined = defined  # a call's block: the line of its definition
 
     def copy(self) -> Frame:
-        return Frame(self.kind, self.name, self.label, self.statement, self.values)
+        return Frame(self.kind, self.name, self.label, self.statement, self.values, self.defined)
 
     def __repr__(self) -> str:
         return f"Frame({self.kind}, {self.label or self.name})"

@@ -168,9 +168,10 @@ class Group:
         self.arguments: list[dict] = []  # per member: parameter → the value its call passes
 
 
-def environment(scope: Scope, layers, input_shape) -> dict[str, int]:
+def environment(scope: Scope, layers, input_shape, taken: set[str] = frozenset()) -> dict[str, int]:
     """What a call's numbers may be named after: its input channels and its whole-number block
-    parameters (those whose names are identifiers)."""
+    parameters whose names can be Python parameters (identifiers that are not keywords, `self`,
+    `x`, or a name of the file in `taken`: `nn`, `torch`, a class, a builtin)."""
     first = layers[scope.start]
     entry = first.inputs[0] if not first.is_merge else _merge_entry(layers, scope.start)
     shape = layers[entry - 1].output if entry else input_shape
@@ -178,7 +179,8 @@ def environment(scope: Scope, layers, input_shape) -> dict[str, int]:
     if scope.frame is not None and scope.frame.kind == "call":
         for name, value in scope.frame.values.items():
             number = value.number if value is not None else None
-            if isinstance(number, int) and name.isidentifier() and not keyword.iskeyword(name) and name not in env:
+            usable = name.isidentifier() and not keyword.iskeyword(name) and name not in (*taken, "self", "x")
+            if isinstance(number, int) and usable and name not in env:
                 env[name] = number
     return env
 

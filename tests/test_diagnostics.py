@@ -28,6 +28,7 @@ TRIGGERS = {
         1,
     ),
     "merge-shape": ("input 1x8x8\nresidual {\n  conv 4 3x3 stride=2 pad=1\n}\n", "error", 2, 1),
+    "softmax-in-block": ("input 4\nblock head { fc 3; softmax }\nhead\n", "warning", 2, 20),
     "unused-label": ("input 1x8x8\nstage1: repeat 2 { relu }\n", "warning", 2, 1),
     "single-branch": ("input 1x8x8\nconcat {\n  branch { relu }\n}\n", "warning", 2, 1),
     "after-flatten": ("input 1x8x8\nfc 10\nconv 4 3x3\n", "error", 3, 1),

@@ -21,7 +21,7 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
 class DenseLayer(nn.Module):
-    """The block `dense_layer` (line 24); 58 instances in this network."""
+    """The block `dense_layer` (defined on line 9); 58 instances in this network."""
 
     def __init__(self, in_channels: int, growth: int) -> None:
         super().__init__()
@@ -45,7 +45,7 @@ class DenseLayer(nn.Module):
 
 
 class DenseBlock(nn.Module):
-    """The block `dense_block` (line 39); 1 instance in this network."""
+    """The block `dense_block` (defined on line 23); 1 instance in this network."""
 
     def __init__(self, in_channels: int, layers: int, growth: int) -> None:
         super().__init__()
@@ -67,7 +67,7 @@ class DenseBlock(nn.Module):
 
 
 class Transition(nn.Module):
-    """The block `transition` (line 40); 3 instances in this network."""
+    """The block `transition` (defined on line 28); 3 instances in this network."""
 
     def __init__(self, in_channels: int, channels: int) -> None:
         super().__init__()
@@ -85,7 +85,7 @@ class Transition(nn.Module):
 
 
 class DenseBlock2(nn.Module):
-    """The block `dense_block` (line 41); 1 instance in this network."""
+    """The block `dense_block` (defined on line 23); 1 instance in this network."""
 
     def __init__(self, in_channels: int, layers: int, growth: int) -> None:
         super().__init__()
@@ -119,7 +119,7 @@ class DenseBlock2(nn.Module):
 
 
 class DenseBlock3(nn.Module):
-    """The block `dense_block` (line 43); 1 instance in this network."""
+    """The block `dense_block` (defined on line 23); 1 instance in this network."""
 
     def __init__(self, in_channels: int, layers: int, growth: int) -> None:
         super().__init__()
@@ -177,7 +177,7 @@ class DenseBlock3(nn.Module):
 
 
 class DenseBlock4(nn.Module):
-    """The block `dense_block` (line 45); 1 instance in this network."""
+    """The block `dense_block` (defined on line 23); 1 instance in this network."""
 
     def __init__(self, in_channels: int, layers: int) -> None:
         super().__init__()

@@ -21,7 +21,7 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
 class Basicconv(nn.Module):
-    """The block `basicconv` (line 34); 1 instance in this network."""
+    """The block `basicconv` (defined on line 9); 1 instance in this network."""
 
     def __init__(self, filters: int, pad: int) -> None:
         super().__init__()
@@ -39,7 +39,7 @@ class Basicconv(nn.Module):
 
 
 class Basicconv2(nn.Module):
-    """The block `basicconv` (line 36); 37 instances in this network."""
+    """The block `basicconv` (defined on line 9); 37 instances in this network."""
 
     def __init__(self, in_channels: int, filters: int) -> None:
         super().__init__()
@@ -55,7 +55,7 @@ class Basicconv2(nn.Module):
 
 
 class Basicconv3(nn.Module):
-    """The block `basicconv` (line 37); 19 instances in this network."""
+    """The block `basicconv` (defined on line 9); 19 instances in this network."""
 
     def __init__(self, in_channels: int, filters: int) -> None:
         super().__init__()
@@ -73,7 +73,7 @@ class Basicconv3(nn.Module):
 
 
 class Inception(nn.Module):
-    """The block `inception` (line 39); 9 instances in this network."""
+    """The block `inception` (defined on line 16); 9 instances in this network."""
 
     def __init__(
         self,

@@ -19,7 +19,7 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
 class Inverted(nn.Module):
-    """The block `inverted` (line 28); 4 instances in this network."""
+    """The block `inverted` (defined on line 10); 4 instances in this network."""
 
     def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
@@ -53,7 +53,7 @@ class Inverted(nn.Module):
 
 
 class Inverted2(nn.Module):
-    """The block `inverted` (line 23); 12 instances in this network."""
+    """The block `inverted` (defined on line 10); 12 instances in this network."""
 
     def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
@@ -81,7 +81,10 @@ class Inverted2(nn.Module):
 
 
 class InvertedResidual(nn.Module):
-    """The block `inverted_residual` (line 29); 10 instances in this network."""
+    """The block `inverted_residual` (defined on line 22).
+
+    10 instances in this network.
+    """
 
     def __init__(self, c: int) -> None:
         super().__init__()
@@ -95,7 +98,7 @@ class InvertedResidual(nn.Module):
 
 
 class Bottleneck(nn.Module):
-    """The block `bottleneck` (line 42); 1 instance in this network."""
+    """The block `bottleneck` (defined on line 27); 1 instance in this network."""
 
     def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
@@ -109,7 +112,7 @@ class Bottleneck(nn.Module):
 
 
 class Bottleneck2(nn.Module):
-    """The block `bottleneck` (line 43); 2 instances in this network."""
+    """The block `bottleneck` (defined on line 27); 2 instances in this network."""
 
     def __init__(self, cin: int, cout: int) -> None:
         super().__init__()
@@ -125,7 +128,7 @@ class Bottleneck2(nn.Module):
 
 
 class Bottleneck3(nn.Module):
-    """The block `bottleneck` (line 44); 1 instance in this network."""
+    """The block `bottleneck` (defined on line 27); 1 instance in this network."""
 
     def __init__(self, cin: int) -> None:
         super().__init__()
@@ -143,7 +146,7 @@ class Bottleneck3(nn.Module):
 
 
 class Bottleneck4(nn.Module):
-    """The block `bottleneck` (line 45); 1 instance in this network."""
+    """The block `bottleneck` (defined on line 27); 1 instance in this network."""
 
     def __init__(self, cin: int, cout: int) -> None:
         super().__init__()

@@ -21,7 +21,7 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
 class Basic(nn.Module):
-    """The block `basic` (line 42); 5 instances in this network."""
+    """The block `basic` (defined on line 9); 5 instances in this network."""
 
     def __init__(self, width: int) -> None:
         super().__init__()
@@ -45,7 +45,7 @@ class Basic(nn.Module):
 
 
 class BasicDown(nn.Module):
-    """The block `basic_down` (line 34); 3 instances in this network."""
+    """The block `basic_down` (defined on line 21); 3 instances in this network."""
 
     def __init__(self, in_channels: int, width: int) -> None:
         super().__init__()
@@ -80,7 +80,7 @@ class BasicDown(nn.Module):
 
 
 class Stage(nn.Module):
-    """The block `stage` (line 43); 3 instances in this network."""
+    """The block `stage` (defined on line 33); 3 instances in this network."""
 
     def __init__(self, in_channels: int, width: int) -> None:
         super().__init__()

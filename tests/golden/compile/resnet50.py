@@ -21,7 +21,7 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
 class BottleneckDown(nn.Module):
-    """The block `bottleneck_down` (line 42); 1 instance in this network."""
+    """The block `bottleneck_down` (defined on line 26); 1 instance in this network."""
 
     def __init__(self, width: int) -> None:
         super().__init__()
@@ -58,7 +58,7 @@ class BottleneckDown(nn.Module):
 
 
 class Bottleneck(nn.Module):
-    """The block `bottleneck` (line 43); 12 instances in this network."""
+    """The block `bottleneck` (defined on line 10); 12 instances in this network."""
 
     def __init__(self, in_channels: int, width: int) -> None:
         super().__init__()
@@ -88,7 +88,7 @@ class Bottleneck(nn.Module):
 
 
 class Stage(nn.Module):
-    """The block `stage` (line 50); 1 instance in this network."""
+    """The block `stage` (defined on line 41); 1 instance in this network."""
 
     def __init__(self, width: int) -> None:
         super().__init__()
@@ -104,7 +104,7 @@ class Stage(nn.Module):
 
 
 class BottleneckDown2(nn.Module):
-    """The block `bottleneck_down` (line 42); 3 instances in this network."""
+    """The block `bottleneck_down` (defined on line 26); 3 instances in this network."""
 
     def __init__(self, in_channels: int, width: int) -> None:
         super().__init__()
@@ -145,7 +145,7 @@ class BottleneckDown2(nn.Module):
 
 
 class Stage2(nn.Module):
-    """The block `stage` (line 51); 1 instance in this network."""
+    """The block `stage` (defined on line 41); 1 instance in this network."""
 
     def __init__(self, in_channels: int, width: int) -> None:
         super().__init__()
@@ -163,7 +163,7 @@ class Stage2(nn.Module):
 
 
 class Stage3(nn.Module):
-    """The block `stage` (line 52); 1 instance in this network."""
+    """The block `stage` (defined on line 41); 1 instance in this network."""
 
     def __init__(self, in_channels: int, width: int) -> None:
         super().__init__()
@@ -185,7 +185,7 @@ class Stage3(nn.Module):
 
 
 class Stage4(nn.Module):
-    """The block `stage` (line 53); 1 instance in this network."""
+    """The block `stage` (defined on line 41); 1 instance in this network."""
 
     def __init__(self, in_channels: int, width: int) -> None:
         super().__init__()

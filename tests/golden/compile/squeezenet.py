@@ -21,7 +21,7 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
 class Fire(nn.Module):
-    """The block `fire` (line 24); 8 instances in this network."""
+    """The block `fire` (defined on line 12); 8 instances in this network."""
 
     def __init__(self, in_channels: int, squeeze: int) -> None:
         super().__init__()

@@ -21,7 +21,7 @@ INPUT_SHAPE = (1, 572, 572)  # (C, H, W) of one sample
 
 
 class Double(nn.Module):
-    """The block `double` (line 28); 9 instances in this network."""
+    """The block `double` (defined on line 14); 9 instances in this network."""
 
     def __init__(self, in_channels: int, filters: int) -> None:
         super().__init__()
@@ -39,7 +39,7 @@ class Double(nn.Module):
 
 
 class Up(nn.Module):
-    """The block `up` (line 48); 4 instances in this network."""
+    """The block `up` (defined on line 23); 4 instances in this network."""
 
     def __init__(self, in_channels: int, filters: int) -> None:
         super().__init__()

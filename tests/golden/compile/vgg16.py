@@ -20,7 +20,7 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
 class Stage(nn.Module):
-    """The block `stage` (line 14); 2 instances in this network."""
+    """The block `stage` (defined on line 6); 2 instances in this network."""
 
     def __init__(self, in_channels: int, filters: int) -> None:
         super().__init__()
@@ -40,7 +40,7 @@ class Stage(nn.Module):
 
 
 class Stage2(nn.Module):
-    """The block `stage` (line 16); 3 instances in this network."""
+    """The block `stage` (defined on line 6); 3 instances in this network."""
 
     def __init__(self, in_channels: int, filters: int) -> None:
         super().__init__()
