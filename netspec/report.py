@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netspec.checker import CheckResult, LayerReport
-from netspec.diagnostics import render_all, summary
+from netspec.diagnostics import render_all, summary, terminal_text
 from netspec.layers.base import fmt_shape
 from netspec.memory import MemoryEstimate
 from netspec.units import fmt_bytes, fmt_count
@@ -48,7 +48,7 @@ def table(result: CheckResult, explain: bool = False) -> str:
         )
     ]
     for layer in result.layers:
-        text = statement_text(result, layer)
+        text = terminal_text(statement_text(result, layer))
         if len(text) > 40:
             text = text[:39] + "…"
         rows.append(
@@ -102,7 +102,7 @@ def text_report(result: CheckResult, memory: MemoryEstimate | None, limit: int, 
     parts = []
     diagnostics = render_all(result.diagnostics.sorted(), result.source)  # each once, in source order
     if result.network is not None and result.input_shape is not None and (result.layers or result.ok):
-        parts.append(f"{result.name} ({result.source.name})")
+        parts.append(terminal_text(f"{result.name} ({result.source.name})"))
         parts.append(table(result, explain))
         if result.ok and memory is not None:
             parts.append(totals_text(result, memory, limit))
