@@ -314,10 +314,16 @@ def run_specs() -> int:
 
 def run_kinds() -> int:
     from netspec.layers import KINDS
+    from netspec.layers.merge import MERGES
 
     for kind in KINDS:
         aliases = f" (also {', '.join(kind.names[1:])})" if len(kind.names) > 1 else ""
         print(f"{kind.name:<14} {kind.summary}{aliases}")
+    print("\nmerges (each `branch { … }` runs on the same input; an empty branch is the identity):")
+    for kind in MERGES:
+        aliases = f" (also {', '.join(kind.names[1:])})" if len(kind.names) > 1 else ""
+        print(f"{kind.name:<14} {kind.summary}{aliases}")
+    print(f"{'residual':<14} body + shortcut: residual {{ …; shortcut {{ … }} }}, the shortcut the identity unless given")
     return EXIT_OK
 
 

@@ -150,8 +150,12 @@ def test_specs_lists_every_bundled_spec(capsys):
 def test_kinds_lists_every_layer_kind(capsys):
     code, out, _ = run(capsys, "check", "--kinds")
     assert code == 0
-    for kind in ("conv", "maxpool", "avgpool", "l2pool", "fc", "dropout", "batchnorm", "lrn", "softmax"):
-        assert f"\n{kind} " in "\n" + out
+    from netspec.layers import KINDS
+    from netspec.layers.merge import MERGES
+
+    for kind in (*KINDS, *MERGES):
+        assert f"\n{kind.name} " in "\n" + out
+    assert "\nresidual " in out
 
 
 def test_explain_prints_the_arithmetic_of_every_layer(capsys):
