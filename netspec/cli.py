@@ -323,7 +323,9 @@ def run_kinds() -> int:
     for kind in MERGES:
         aliases = f" (also {', '.join(kind.names[1:])})" if len(kind.names) > 1 else ""
         print(f"{kind.name:<14} {kind.summary}{aliases}")
-    print(f"{'residual':<14} body + shortcut: residual {{ …; shortcut {{ … }} }}, the shortcut the identity unless given")
+    print(
+        f"{'residual':<14} body + shortcut: residual {{ …; shortcut {{ … }} }}, the shortcut the identity unless given"
+    )
     return EXIT_OK
 
 

@@ -622,18 +622,25 @@ def _symbolic_shape(shapes: list[Shape], inputs: list[Shape], envs: list[dict]) 
         elif axis == 0:
             dims.append(modules.name_for(column, envs) or "C")
         else:
-            letter = "HW"[axis - 1]
             sizes = [shape[axis] if len(shape) > axis else 0 for shape in inputs]
-            if column == sizes:
-                dims.append(letter)
-            elif (
-                all(v and s % v == 0 for v, s in zip(column, sizes))
-                and len({s // v for v, s in zip(column, sizes)}) == 1
-            ):
-                dims.append(f"{letter}/{sizes[0] // column[0]}")
-            else:
-                dims.append(f"{letter}'")
+            dims.append(_relative("HW"[axis - 1], column, sizes))
     return "(" + ", ".join(dims) + ")"
+
+
+def _relative(letter: str, column: list[int], sizes: list[int]) -> str:
+    """A size in terms of the instance's input size: `H`, `H-4`, `2H-8`, `H/2`, else `H'`."""
+    for factor in (1, 2, 4):
+        offsets = {v - factor * n for v, n in zip(column, sizes)}
+        if len(offsets) == 1:
+            (offset,) = offsets
+            scaled = letter if factor == 1 else f"{factor}{letter}"
+            return scaled if offset == 0 else f"{scaled}{offset:+d}"
+    for divisor in (2, 3, 4, 8, 16, 32):
+        if all(v == -(-n // divisor) for v, n in zip(column, sizes)) or all(
+            v == n // divisor for v, n in zip(column, sizes)
+        ):
+            return f"{letter}/{divisor}"
+    return f"{letter}'"
 
 
 def _class_base(name: str) -> str:

@@ -31,10 +31,10 @@ class Double(nn.Module):
         self.relu2 = nn.ReLU()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.conv1(x)  # (N, filters, H', W')
-        x = self.relu1(x)  # (N, filters, H', W')
-        x = self.conv2(x)  # (N, filters, H', W')
-        x = self.relu2(x)  # (N, filters, H', W')
+        x = self.conv1(x)  # (N, filters, H-2, W-2)
+        x = self.relu1(x)  # (N, filters, H-2, W-2)
+        x = self.conv2(x)  # (N, filters, H-4, W-4)
+        x = self.relu2(x)  # (N, filters, H-4, W-4)
         return x
 
 
@@ -49,8 +49,8 @@ class Up(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.double_1(x)  # (N, filters, H', W')
-        x = self.deconv1(x)  # (N, filters // 2, H', W')
+        x = self.double_1(x)  # (N, filters, H-4, W-4)
+        x = self.deconv1(x)  # (N, filters // 2, 2H-8, 2W-8)
         return x
 
 
