@@ -120,6 +120,9 @@ def _split(indent: int, code: str, trailer: str = "") -> list[str]:
             opening = i
             break
     head, body, closing = code[: opening + 1], code[opening + 1 : -1], code[-1]
+    target, equals, value = code.partition(" = ")
+    if indent + len(head) > LINE_LENGTH and equals and len(inner) + len(value) <= LINE_LENGTH:
+        return [pad + target + " = (", inner + value, pad + ")" + trailer]  # as ruff parenthesizes it
     if len(inner) + len(body) <= LINE_LENGTH:
         return [pad + head, inner + body, pad + closing + trailer]
     parts = _top_level_parts(body)
@@ -588,7 +591,8 @@ class _Blocks:
         doc = f"{what}; {count}"
         if len(doc) + 10 > LINE_LENGTH:  # a summary line, then the rest, as a docstring wraps
             doc = f"{what}.\n\n    {count[0].upper()}{count[1:]}\n    "
-        parameters = ["self", *(f"{p}: int" for p in group.params)]
+        kinds = {p: "int" if all(isinstance(a[p], int) for a in group.arguments) else "float" for p in group.params}
+        parameters = ["self", *(f"{p}: {kinds[p]}" for p in group.params)]
         signature = f"    def __init__({', '.join(parameters)}) -> None:"
         if len(signature) > LINE_LENGTH:  # one parameter a line, as ruff formats it
             signature = "\n".join(["    def __init__(", *(f"        {p}," for p in parameters), "    ) -> None:"])
@@ -644,8 +648,12 @@ def _relative(letter: str, column: list[int], sizes: list[int]) -> str:
 
 
 def _class_base(name: str) -> str:
+    """CamelCase of a block's name: `bottleneck_down` → `BottleneckDown`; `2conv` → `Block2conv`."""
     words = re.findall(r"[A-Za-z0-9]+", name)
-    return "".join(word[0].upper() + word[1:] for word in words) or "Block"
+    base = "".join(word[0].upper() + word[1:] for word in words) or "Block"
+    if base[0].isdigit():
+        base = "Block" + base
+    return base[:MAX_CLASS_NAME]
 
 
 def _parameter_name(hint: str, taken: dict, env: dict, reserved: set[str] = frozenset()) -> str:

@@ -127,12 +127,22 @@ def leaf_template(emission: Emission, attr: str) -> Template:
         if position in emission.channels:
             role = "in" if len(emission.channels) == 2 and position == emission.channels[0] else "out"
         add(argument, "", role, f"{attr}_arg{position}")
-    given = set()
-    for item in call.keywords:
-        given.add(item.arg)
-        add(item.value, f"{item.arg}=", None, f"{attr}_{item.arg}")
-    for name, default in emission.defaults.items():
-        if name not in given:
+    # Keywords in one order whichever of them the spec set, so that calls that set a stride and
+    # calls that leave it at its default share a template: the emission's defaults in their order
+    # where they stand, the other keywords around them as written.
+    written = {item.arg: item.value for item in call.keywords}
+    order = list(written)
+    for name in emission.defaults:
+        if name not in written:
+            order.append(name)
+    canonical = ["kernel_size", *emission.defaults]
+    written_at = {name: position for position, name in enumerate(order)}
+    order.sort(key=lambda name: canonical.index(name) if name in canonical else len(canonical) + written_at[name])
+    for name in order:
+        if name in written:
+            add(written[name], f"{name}=", None, f"{attr}_{name}")
+        else:
+            default = emission.defaults[name]
             add(ast.Constant(default), f"{name}=", None, f"{attr}_{name}", (name, default))
     return Template(ast.unparse(call.func), parts, values)
 
@@ -150,6 +160,9 @@ def _numbers(node) -> tuple[str, list]:
             texts.append(text)
             values += numbers
         return "(" + ", ".join(texts) + ("," if len(texts) == 1 else "") + ")", values
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):  # "bilinear", as ruff writes it
+        text = '"' + node.value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return text.replace("{", "{{").replace("}", "}}"), []
     return ast.unparse(node).replace("{", "{{").replace("}", "}}"), []
 
 
@@ -168,7 +181,7 @@ class Group:
         self.arguments: list[dict] = []  # per member: parameter → the value its call passes
 
 
-def environment(scope: Scope, layers, input_shape, taken: set[str] = frozenset()) -> dict[str, int]:
+def environment(scope: Scope, layers, input_shape, taken: set[str] = frozenset()) -> dict[str, int | float]:
     """What a call's numbers may be named after: its input channels and its whole-number block
     parameters whose names can be Python parameters (identifiers that are not keywords, `self`,
     `x`, or a name of the file in `taken`: `nn`, `torch`, a class, a builtin)."""
@@ -180,7 +193,7 @@ def environment(scope: Scope, layers, input_shape, taken: set[str] = frozenset()
         for name, value in scope.frame.values.items():
             number = value.number if value is not None else None
             usable = name.isidentifier() and not keyword.iskeyword(name) and name not in (*taken, "self", "x")
-            if isinstance(number, int) and usable and name not in env:
+            if number is not None and usable and name not in env:
                 env[name] = number
     return env
 
@@ -191,18 +204,25 @@ def _merge_entry(layers, index: int) -> int:
 
 
 def name_for(column: list, envs: list[dict], prefer_input: bool = False) -> str | None:
-    """A name for numbers that are, in every call, the same parameter or a multiple of it: the
-    block's own parameters first (`width`, then `width * 4`), the input channels first for a
-    module's input channels (`in_channels`)."""
-    if not envs or not all(isinstance(v, int) and not isinstance(v, bool) for v in column):
+    """A name for numbers that are, in every call, the same parameter or a multiple of it: a
+    parameter equal to them outright (`width`), then a multiple (`width * 4`), then the input
+    channels; for a module's input channels, `in_channels` first unless a parameter equals them
+    in calls where they differ (`cin`). A number the same in every call is named only after what
+    it equals outright or a block parameter's multiple: `in_channels // 2` for a constant 4, or a
+    padding parameter for 3 input channels, would be coincidences."""
+    if not envs:
         return None
-    inputs = [n for n in envs[0] if n in ("in_channels", "in_features")]
-    params = [n for n in envs[0] if n not in inputs]
+    names = [n for n in envs[0] if all(n in env for env in envs)]  # a name every call has
+    inputs = [n for n in names if n in ("in_channels", "in_features")]
+    params = [n for n in names if n not in inputs]
+    varies = len(set(column)) > 1
 
     def same(name: str) -> str | None:
-        return name if all(env.get(name) == v for env, v in zip(envs, column)) else None
+        return name if all(env[name] == v and type(env[name]) is type(v) for env, v in zip(envs, column)) else None
 
     def scaled(name: str) -> str | None:
+        if not all(isinstance(env[name], int) and isinstance(v, int) for env, v in zip(envs, column)):
+            return None
         for factor in SCALE_FACTORS:
             if all(env[name] * factor == v for env, v in zip(envs, column)):
                 return f"{name} * {factor}"
@@ -210,13 +230,12 @@ def name_for(column: list, envs: list[dict], prefer_input: bool = False) -> str 
                 return f"{name} // {factor}"
         return None
 
-    # A number that is the same in every call is named after the input channels only when it
-    # equals them: `in_channels // 2` for a constant 4 would explain nothing.
-    varies = len(set(column)) > 1
-    if prefer_input:  # a parameter the input channels always equal names them best (`cin`)
+    if prefer_input and not varies:
+        attempts = [same(n) for n in inputs] + [same(n) for n in params] + [scaled(n) for n in params]
+    elif prefer_input:
         attempts = [same(n) for n in params] + [same(n) for n in inputs] + [scaled(n) for n in params]
     else:
-        attempts = [same(n) or scaled(n) for n in params] + [same(n) for n in inputs]
+        attempts = [same(n) for n in params] + [scaled(n) for n in params] + [same(n) for n in inputs]
     attempts += [scaled(n) for n in inputs if varies]
     return next((name for name in attempts if name), None)
 

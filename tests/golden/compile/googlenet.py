@@ -21,54 +21,32 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
 class Basicconv(nn.Module):
-    """The block `basicconv` (defined on line 9); 1 instance in this network."""
+    """The block `basicconv` (defined on line 9); 57 instances in this network."""
 
-    def __init__(self, filters: int, pad: int) -> None:
+    def __init__(
+        self,
+        in_channels: int,
+        filters: int,
+        stride: int,
+        pad: int,
+        conv1_kernel_size: int,
+    ) -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(
-            pad, filters, kernel_size=7, stride=2, padding=3, bias=False
+            in_channels,
+            filters,
+            kernel_size=conv1_kernel_size,
+            stride=stride,
+            padding=pad,
+            bias=False,
         )
         self.bn1 = nn.BatchNorm2d(filters, eps=0.001)
         self.relu1 = nn.ReLU()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.conv1(x)  # (N, 64, 112, 112)
-        x = self.bn1(x)  # (N, 64, 112, 112)
-        x = self.relu1(x)  # (N, 64, 112, 112)
-        return x
-
-
-class Basicconv2(nn.Module):
-    """The block `basicconv` (defined on line 9); 37 instances in this network."""
-
-    def __init__(self, in_channels: int, filters: int) -> None:
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, filters, kernel_size=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(filters, eps=0.001)
-        self.relu1 = nn.ReLU()
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.conv1(x)  # (N, filters, H, W)
-        x = self.bn1(x)  # (N, filters, H, W)
-        x = self.relu1(x)  # (N, filters, H, W)
-        return x
-
-
-class Basicconv3(nn.Module):
-    """The block `basicconv` (defined on line 9); 19 instances in this network."""
-
-    def __init__(self, in_channels: int, filters: int) -> None:
-        super().__init__()
-        self.conv1 = nn.Conv2d(
-            in_channels, filters, kernel_size=3, padding=1, bias=False
-        )
-        self.bn1 = nn.BatchNorm2d(filters, eps=0.001)
-        self.relu1 = nn.ReLU()
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.conv1(x)  # (N, filters, H, W)
-        x = self.bn1(x)  # (N, filters, H, W)
-        x = self.relu1(x)  # (N, filters, H, W)
+        x = self.conv1(x)  # (N, filters, H', W')
+        x = self.bn1(x)  # (N, filters, H', W')
+        x = self.relu1(x)  # (N, filters, H', W')
         return x
 
 
@@ -87,24 +65,24 @@ class Inception(nn.Module):
     ) -> None:
         super().__init__()
         self.branch1 = nn.Sequential(
-            OrderedDict(basicconv1=Basicconv2(in_channels, ch1x1))
+            OrderedDict(basicconv1=Basicconv(in_channels, ch1x1, 1, 0, 1))
         )
         self.branch2 = nn.Sequential(
             OrderedDict(
-                basicconv1=Basicconv2(in_channels, ch3x3red),
-                basicconv2=Basicconv3(ch3x3red, ch3x3),
+                basicconv1=Basicconv(in_channels, ch3x3red, 1, 0, 1),
+                basicconv2=Basicconv(ch3x3red, ch3x3, 1, 1, 3),
             )
         )
         self.branch3 = nn.Sequential(
             OrderedDict(
-                basicconv1=Basicconv2(in_channels, ch5x5red),
-                basicconv2=Basicconv3(ch5x5red, ch5x5),
+                basicconv1=Basicconv(in_channels, ch5x5red, 1, 0, 1),
+                basicconv2=Basicconv(ch5x5red, ch5x5, 1, 1, 3),
             )
         )
         self.branch4 = nn.Sequential(
             OrderedDict(
                 pool1=nn.MaxPool2d(3, stride=1, padding=1, ceil_mode=True),
-                basicconv1=Basicconv2(in_channels, pool_proj),
+                basicconv1=Basicconv(in_channels, pool_proj, 1, 0, 1),
             )
         )
 
@@ -122,10 +100,10 @@ class GoogLeNet(nn.Module):
 
     def __init__(self) -> None:
         super().__init__()
-        self.basicconv1 = Basicconv(64, 3)
+        self.basicconv1 = Basicconv(3, 64, 2, 3, 7)
         self.pool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
-        self.basicconv2 = Basicconv2(64, 64)
-        self.basicconv3 = Basicconv3(64, 192)
+        self.basicconv2 = Basicconv(64, 64, 1, 0, 1)
+        self.basicconv3 = Basicconv(64, 192, 1, 1, 3)
         self.pool2 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
         self.inception3a = Inception(192, 64, 96, 128, 16, 32, 32)
         self.inception3b = Inception(256, 128, 128, 192, 32, 96, 64)

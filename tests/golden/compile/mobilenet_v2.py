@@ -19,9 +19,9 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
 class Inverted(nn.Module):
-    """The block `inverted` (defined on line 10); 4 instances in this network."""
+    """The block `inverted` (defined on line 10); 16 instances in this network."""
 
-    def __init__(self, cin: int, cout: int) -> None:
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(cin, cin * 6, kernel_size=1, bias=False)
         self.bn1 = nn.BatchNorm2d(cin * 6)
@@ -30,7 +30,7 @@ class Inverted(nn.Module):
             cin * 6,
             cin * 6,
             kernel_size=3,
-            stride=2,
+            stride=stride,
             padding=1,
             groups=cin * 6,
             bias=False,
@@ -44,39 +44,11 @@ class Inverted(nn.Module):
         x = self.conv1(x)  # (N, cin * 6, H, W)
         x = self.bn1(x)  # (N, cin * 6, H, W)
         x = self.relu6_1(x)  # (N, cin * 6, H, W)
-        x = self.conv2(x)  # (N, cin * 6, H/2, W/2)
-        x = self.bn2(x)  # (N, cin * 6, H/2, W/2)
-        x = self.relu6_2(x)  # (N, cin * 6, H/2, W/2)
-        x = self.conv3(x)  # (N, cout, H/2, W/2)
-        x = self.bn3(x)  # (N, cout, H/2, W/2)
-        return x
-
-
-class Inverted2(nn.Module):
-    """The block `inverted` (defined on line 10); 12 instances in this network."""
-
-    def __init__(self, cin: int, cout: int) -> None:
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cin * 6, kernel_size=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cin * 6)
-        self.relu6_1 = nn.ReLU6()
-        self.conv2 = nn.Conv2d(
-            cin * 6, cin * 6, kernel_size=3, padding=1, groups=cin * 6, bias=False
-        )
-        self.bn2 = nn.BatchNorm2d(cin * 6)
-        self.relu6_2 = nn.ReLU6()
-        self.conv3 = nn.Conv2d(cin * 6, cout, kernel_size=1, bias=False)
-        self.bn3 = nn.BatchNorm2d(cout)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.conv1(x)  # (N, cin * 6, H, W)
-        x = self.bn1(x)  # (N, cin * 6, H, W)
-        x = self.relu6_1(x)  # (N, cin * 6, H, W)
-        x = self.conv2(x)  # (N, cin * 6, H, W)
-        x = self.bn2(x)  # (N, cin * 6, H, W)
-        x = self.relu6_2(x)  # (N, cin * 6, H, W)
-        x = self.conv3(x)  # (N, cout, H, W)
-        x = self.bn3(x)  # (N, cout, H, W)
+        x = self.conv2(x)  # (N, cin * 6, H', W')
+        x = self.bn2(x)  # (N, cin * 6, H', W')
+        x = self.relu6_2(x)  # (N, cin * 6, H', W')
+        x = self.conv3(x)  # (N, cout, H', W')
+        x = self.bn3(x)  # (N, cout, H', W')
         return x
 
 
@@ -88,7 +60,7 @@ class InvertedResidual(nn.Module):
 
     def __init__(self, c: int) -> None:
         super().__init__()
-        self.inverted1 = Inverted2(c, c)
+        self.inverted1 = Inverted(c, c, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         identity = x  # (N, c, H, W)
@@ -100,9 +72,9 @@ class InvertedResidual(nn.Module):
 class Bottleneck(nn.Module):
     """The block `bottleneck` (defined on line 27); 1 instance in this network."""
 
-    def __init__(self, cin: int, cout: int) -> None:
+    def __init__(self, cin: int, cout: int, n: int) -> None:
         super().__init__()
-        self.inverted1 = Inverted(cin, cout)
+        self.inverted1 = Inverted(cin, cout, n)
         self.inverted_residual1 = InvertedResidual(cout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -112,52 +84,36 @@ class Bottleneck(nn.Module):
 
 
 class Bottleneck2(nn.Module):
-    """The block `bottleneck` (defined on line 27); 2 instances in this network."""
+    """The block `bottleneck` (defined on line 27); 3 instances in this network."""
 
-    def __init__(self, cin: int, cout: int) -> None:
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
         super().__init__()
-        self.inverted1 = Inverted(cin, cout)
+        self.inverted1 = Inverted(cin, cout, stride)
         self.inverted_residual1 = InvertedResidual(cout)
         self.inverted_residual2 = InvertedResidual(cout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.inverted1(x)  # (N, cout, H/2, W/2)
-        x = self.inverted_residual1(x)  # (N, cout, H/2, W/2)
-        x = self.inverted_residual2(x)  # (N, cout, H/2, W/2)
+        x = self.inverted1(x)  # (N, cout, H', W')
+        x = self.inverted_residual1(x)  # (N, cout, H', W')
+        x = self.inverted_residual2(x)  # (N, cout, H', W')
         return x
 
 
 class Bottleneck3(nn.Module):
     """The block `bottleneck` (defined on line 27); 1 instance in this network."""
 
-    def __init__(self, cin: int) -> None:
+    def __init__(self, cin: int, cout: int, stride: int) -> None:
         super().__init__()
-        self.inverted1 = Inverted(cin, cin * 2)
-        self.inverted_residual1 = InvertedResidual(cin * 2)
-        self.inverted_residual2 = InvertedResidual(cin * 2)
-        self.inverted_residual3 = InvertedResidual(cin * 2)
+        self.inverted1 = Inverted(cin, cout, stride)
+        self.inverted_residual1 = InvertedResidual(cout)
+        self.inverted_residual2 = InvertedResidual(cout)
+        self.inverted_residual3 = InvertedResidual(cout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.inverted1(x)  # (N, 64, 14, 14)
         x = self.inverted_residual1(x)  # (N, 64, 14, 14)
         x = self.inverted_residual2(x)  # (N, 64, 14, 14)
         x = self.inverted_residual3(x)  # (N, 64, 14, 14)
-        return x
-
-
-class Bottleneck4(nn.Module):
-    """The block `bottleneck` (defined on line 27); 1 instance in this network."""
-
-    def __init__(self, cin: int, cout: int) -> None:
-        super().__init__()
-        self.inverted1 = Inverted2(cin, cout)
-        self.inverted_residual1 = InvertedResidual(cout)
-        self.inverted_residual2 = InvertedResidual(cout)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.inverted1(x)  # (N, 96, 14, 14)
-        x = self.inverted_residual1(x)  # (N, 96, 14, 14)
-        x = self.inverted_residual2(x)  # (N, 96, 14, 14)
         return x
 
 
@@ -174,12 +130,12 @@ class MobileNetV2(nn.Module):
         self.relu6_2 = nn.ReLU6()
         self.conv3 = nn.Conv2d(32, 16, kernel_size=1, bias=False)
         self.bn3 = nn.BatchNorm2d(16)
-        self.bottleneck1 = Bottleneck(16, 24)
-        self.bottleneck2 = Bottleneck2(24, 32)
-        self.bottleneck3 = Bottleneck3(32)
-        self.bottleneck4 = Bottleneck4(64, 96)
-        self.bottleneck5 = Bottleneck2(96, 160)
-        self.inverted1 = Inverted2(160, 320)
+        self.bottleneck1 = Bottleneck(16, 24, 2)
+        self.bottleneck2 = Bottleneck2(24, 32, 2)
+        self.bottleneck3 = Bottleneck3(32, 64, 2)
+        self.bottleneck4 = Bottleneck2(64, 96, 1)
+        self.bottleneck5 = Bottleneck2(96, 160, 2)
+        self.inverted1 = Inverted(160, 320, 1)
         self.conv4 = nn.Conv2d(320, 1280, kernel_size=1, bias=False)
         self.bn4 = nn.BatchNorm2d(1280)
         self.relu6_3 = nn.ReLU6()

@@ -21,39 +21,43 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 
 
 class BottleneckDown(nn.Module):
-    """The block `bottleneck_down` (defined on line 26); 1 instance in this network."""
+    """The block `bottleneck_down` (defined on line 26); 4 instances in this network."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, in_channels: int, width: int, stride: int) -> None:
         super().__init__()
-        self.conv1 = nn.Conv2d(width, width, kernel_size=1, bias=False)
+        self.conv1 = nn.Conv2d(in_channels, width, kernel_size=1, bias=False)
         self.bn1 = nn.BatchNorm2d(width)
         self.relu1 = nn.ReLU()
-        self.conv2 = nn.Conv2d(width, width, kernel_size=3, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(
+            width, width, kernel_size=3, stride=stride, padding=1, bias=False
+        )
         self.bn2 = nn.BatchNorm2d(width)
         self.relu2 = nn.ReLU()
         self.conv3 = nn.Conv2d(width, width * 4, kernel_size=1, bias=False)
         self.bn3 = nn.BatchNorm2d(width * 4)
         self.shortcut = nn.Sequential(
             OrderedDict(
-                conv1=nn.Conv2d(width, width * 4, kernel_size=1, bias=False),
+                conv1=nn.Conv2d(
+                    in_channels, width * 4, kernel_size=1, stride=stride, bias=False
+                ),
                 bn1=nn.BatchNorm2d(width * 4),
             )
         )
         self.relu3 = nn.ReLU()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        identity = x  # (N, 64, 56, 56)
-        x = self.conv1(x)  # (N, 64, 56, 56)
-        x = self.bn1(x)  # (N, 64, 56, 56)
-        x = self.relu1(x)  # (N, 64, 56, 56)
-        x = self.conv2(x)  # (N, 64, 56, 56)
-        x = self.bn2(x)  # (N, 64, 56, 56)
-        x = self.relu2(x)  # (N, 64, 56, 56)
-        x = self.conv3(x)  # (N, 256, 56, 56)
-        x = self.bn3(x)  # (N, 256, 56, 56)
-        identity = self.shortcut(identity)  # (N, 256, 56, 56)
-        x = x + identity  # (N, 256, 56, 56): residual
-        x = self.relu3(x)  # (N, 256, 56, 56)
+        identity = x  # (N, in_channels, H, W)
+        x = self.conv1(x)  # (N, width, H, W)
+        x = self.bn1(x)  # (N, width, H, W)
+        x = self.relu1(x)  # (N, width, H, W)
+        x = self.conv2(x)  # (N, width, H', W')
+        x = self.bn2(x)  # (N, width, H', W')
+        x = self.relu2(x)  # (N, width, H', W')
+        x = self.conv3(x)  # (N, width * 4, H', W')
+        x = self.bn3(x)  # (N, width * 4, H', W')
+        identity = self.shortcut(identity)  # (N, width * 4, H', W')
+        x = x + identity  # (N, width * 4, H', W'): residual
+        x = self.relu3(x)  # (N, width * 4, H', W')
         return x
 
 
@@ -88,68 +92,27 @@ class Bottleneck(nn.Module):
 
 
 class Stage(nn.Module):
-    """The block `stage` (defined on line 41); 1 instance in this network."""
+    """The block `stage` (defined on line 41); 2 instances in this network."""
 
-    def __init__(self, width: int) -> None:
+    def __init__(self, in_channels: int, width: int, stride: int) -> None:
         super().__init__()
-        self.bottleneck_down1 = BottleneckDown(width)
+        self.bottleneck_down1 = BottleneckDown(in_channels, width, stride)
         self.bottleneck1 = Bottleneck(width * 4, width)
         self.bottleneck2 = Bottleneck(width * 4, width)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.bottleneck_down1(x)  # (N, 256, 56, 56)
-        x = self.bottleneck1(x)  # (N, 256, 56, 56)
-        x = self.bottleneck2(x)  # (N, 256, 56, 56)
-        return x
-
-
-class BottleneckDown2(nn.Module):
-    """The block `bottleneck_down` (defined on line 26); 3 instances in this network."""
-
-    def __init__(self, in_channels: int, width: int) -> None:
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_channels, width, kernel_size=1, bias=False)
-        self.bn1 = nn.BatchNorm2d(width)
-        self.relu1 = nn.ReLU()
-        self.conv2 = nn.Conv2d(
-            width, width, kernel_size=3, stride=2, padding=1, bias=False
-        )
-        self.bn2 = nn.BatchNorm2d(width)
-        self.relu2 = nn.ReLU()
-        self.conv3 = nn.Conv2d(width, width * 4, kernel_size=1, bias=False)
-        self.bn3 = nn.BatchNorm2d(width * 4)
-        self.shortcut = nn.Sequential(
-            OrderedDict(
-                conv1=nn.Conv2d(
-                    in_channels, width * 4, kernel_size=1, stride=2, bias=False
-                ),
-                bn1=nn.BatchNorm2d(width * 4),
-            )
-        )
-        self.relu3 = nn.ReLU()
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        identity = x  # (N, width * 2, H, W)
-        x = self.conv1(x)  # (N, width, H, W)
-        x = self.bn1(x)  # (N, width, H, W)
-        x = self.relu1(x)  # (N, width, H, W)
-        x = self.conv2(x)  # (N, width, H/2, W/2)
-        x = self.bn2(x)  # (N, width, H/2, W/2)
-        x = self.relu2(x)  # (N, width, H/2, W/2)
-        x = self.conv3(x)  # (N, width * 4, H/2, W/2)
-        x = self.bn3(x)  # (N, width * 4, H/2, W/2)
-        identity = self.shortcut(identity)  # (N, width * 4, H/2, W/2)
-        x = x + identity  # (N, width * 4, H/2, W/2): residual
-        x = self.relu3(x)  # (N, width * 4, H/2, W/2)
+        x = self.bottleneck_down1(x)  # (N, width * 4, H', W')
+        x = self.bottleneck1(x)  # (N, width * 4, H', W')
+        x = self.bottleneck2(x)  # (N, width * 4, H', W')
         return x
 
 
 class Stage2(nn.Module):
     """The block `stage` (defined on line 41); 1 instance in this network."""
 
-    def __init__(self, in_channels: int, width: int) -> None:
+    def __init__(self, in_channels: int, width: int, stride: int) -> None:
         super().__init__()
-        self.bottleneck_down1 = BottleneckDown2(in_channels, width)
+        self.bottleneck_down1 = BottleneckDown(in_channels, width, stride)
         self.bottleneck1 = Bottleneck(width * 4, width)
         self.bottleneck2 = Bottleneck(width * 4, width)
         self.bottleneck3 = Bottleneck(width * 4, width)
@@ -165,9 +128,9 @@ class Stage2(nn.Module):
 class Stage3(nn.Module):
     """The block `stage` (defined on line 41); 1 instance in this network."""
 
-    def __init__(self, in_channels: int, width: int) -> None:
+    def __init__(self, in_channels: int, width: int, stride: int) -> None:
         super().__init__()
-        self.bottleneck_down1 = BottleneckDown2(in_channels, width)
+        self.bottleneck_down1 = BottleneckDown(in_channels, width, stride)
         self.bottleneck1 = Bottleneck(width * 4, width)
         self.bottleneck2 = Bottleneck(width * 4, width)
         self.bottleneck3 = Bottleneck(width * 4, width)
@@ -184,22 +147,6 @@ class Stage3(nn.Module):
         return x
 
 
-class Stage4(nn.Module):
-    """The block `stage` (defined on line 41); 1 instance in this network."""
-
-    def __init__(self, in_channels: int, width: int) -> None:
-        super().__init__()
-        self.bottleneck_down1 = BottleneckDown2(in_channels, width)
-        self.bottleneck1 = Bottleneck(width * 4, width)
-        self.bottleneck2 = Bottleneck(width * 4, width)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = self.bottleneck_down1(x)  # (N, 2048, 7, 7)
-        x = self.bottleneck1(x)  # (N, 2048, 7, 7)
-        x = self.bottleneck2(x)  # (N, 2048, 7, 7)
-        return x
-
-
 class ResNet50(nn.Module):
     """ResNet50, as specified in resnet50.net."""
 
@@ -209,10 +156,10 @@ class ResNet50(nn.Module):
         self.bn1 = nn.BatchNorm2d(64)
         self.relu1 = nn.ReLU()
         self.pool1 = nn.MaxPool2d(3, stride=2, padding=1)
-        self.layer1 = Stage(64)
-        self.layer2 = Stage2(256, 128)
-        self.layer3 = Stage3(512, 256)
-        self.layer4 = Stage4(1024, 512)
+        self.layer1 = Stage(64, 64, 1)
+        self.layer2 = Stage2(256, 128, 2)
+        self.layer3 = Stage3(512, 256, 2)
+        self.layer4 = Stage(1024, 512, 2)
         self.pool2 = nn.AdaptiveAvgPool2d(1)
         self.fc1 = nn.Linear(2048, 1000)
 

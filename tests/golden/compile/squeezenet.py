@@ -23,18 +23,18 @@ INPUT_SHAPE = (3, 224, 224)  # (C, H, W) of one sample
 class Fire(nn.Module):
     """The block `fire` (defined on line 12); 8 instances in this network."""
 
-    def __init__(self, in_channels: int, squeeze: int) -> None:
+    def __init__(self, in_channels: int, squeeze: int, expand1x1: int) -> None:
         super().__init__()
         self.conv1 = nn.Conv2d(in_channels, squeeze, kernel_size=1)
         self.relu1 = nn.ReLU()
         self.branch1 = nn.Sequential(
             OrderedDict(
-                conv1=nn.Conv2d(squeeze, squeeze * 4, kernel_size=1), relu1=nn.ReLU()
+                conv1=nn.Conv2d(squeeze, expand1x1, kernel_size=1), relu1=nn.ReLU()
             )
         )
         self.branch2 = nn.Sequential(
             OrderedDict(
-                conv1=nn.Conv2d(squeeze, squeeze * 4, kernel_size=3, padding=1),
+                conv1=nn.Conv2d(squeeze, expand1x1, kernel_size=3, padding=1),
                 relu1=nn.ReLU(),
             )
         )
@@ -42,8 +42,8 @@ class Fire(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.conv1(x)  # (N, squeeze, H, W)
         x = self.relu1(x)  # (N, squeeze, H, W)
-        branch1 = self.branch1(x)  # (N, squeeze * 4, H, W)
-        branch2 = self.branch2(x)  # (N, squeeze * 4, H, W)
+        branch1 = self.branch1(x)  # (N, expand1x1, H, W)
+        branch2 = self.branch2(x)  # (N, expand1x1, H, W)
         x = torch.cat([branch1, branch2], dim=1)  # (N, squeeze * 8, H, W)
         return x
 
@@ -56,16 +56,16 @@ class SqueezeNet11(nn.Module):
         self.conv1 = nn.Conv2d(3, 64, kernel_size=3, stride=2)
         self.relu1 = nn.ReLU()
         self.pool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
-        self.fire1 = Fire(64, 16)
-        self.fire2 = Fire(128, 16)
+        self.fire1 = Fire(64, 16, 64)
+        self.fire2 = Fire(128, 16, 64)
         self.pool2 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
-        self.fire3 = Fire(128, 32)
-        self.fire4 = Fire(256, 32)
+        self.fire3 = Fire(128, 32, 128)
+        self.fire4 = Fire(256, 32, 128)
         self.pool3 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
-        self.fire5 = Fire(256, 48)
-        self.fire6 = Fire(384, 48)
-        self.fire7 = Fire(384, 64)
-        self.fire8 = Fire(512, 64)
+        self.fire5 = Fire(256, 48, 192)
+        self.fire6 = Fire(384, 48, 192)
+        self.fire7 = Fire(384, 64, 256)
+        self.fire8 = Fire(512, 64, 256)
         self.dropout1 = nn.Dropout(0.5)
         self.conv2 = nn.Conv2d(512, 1000, kernel_size=1)
         self.relu2 = nn.ReLU()
