@@ -121,7 +121,12 @@ def _split(indent: int, code: str, trailer: str = "") -> list[str]:
             break
     head, body, closing = code[: opening + 1], code[opening + 1 : -1], code[-1]
     target, equals, value = code.partition(" = ")
-    if indent + len(head) > LINE_LENGTH and equals and len(inner) + len(value) <= LINE_LENGTH:
+    if (
+        indent + len(head) > LINE_LENGTH
+        and equals
+        and len(inner) + len(value) <= LINE_LENGTH
+        and indent + len(target) + 4 <= LINE_LENGTH
+    ):
         return [pad + target + " = (", inner + value, pad + ")" + trailer]  # as ruff parenthesizes it
     if len(inner) + len(body) <= LINE_LENGTH:
         return [pad + head, inner + body, pad + closing + trailer]
