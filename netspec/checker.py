@@ -325,7 +325,9 @@ def _merge(node: Node, inputs: list[_State], entry_shape: Shape, position: int, 
         inference.explain.append(f"RF = the largest over the {len(inputs)} paths in: max({sizes}) = {rf[0].size}")
     flattened = [s.flattened_at for s in inputs if s.flattened_at is not None]
     tracked = any(s.tracked for s in inputs)
-    storage = inputs[0].storage if len(inputs) == 1 else ("out", position)  # one branch: its value
+    # one branch of `add`/`mul` is that branch's value itself; `torch.cat` of one copies it
+    aliases = len(inputs) == 1 and instance.kind.operator is not None
+    storage = inputs[0].storage if aliases else ("out", position)
     state = _State(inference.output, rf, storage, tracked, flattened[0] if flattened else None)
     return inference, state
 

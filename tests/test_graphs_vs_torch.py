@@ -90,3 +90,19 @@ def test_compiled_graphs_compute_what_the_reference_computes(tmp_path_factory, c
         x = torch.randn(2, *shape)
         expected = model(x)
         assert torch.allclose(compiled(x), expected, atol=1e-5, rtol=1e-4), text
+
+
+def test_a_one_branch_concat_copies_but_a_one_branch_mul_does_not():
+    """`torch.cat([x])` is a new tensor, a one-operand product is its operand: what the product
+    after it saves is one storage or two (found by a 300-example run of the test above)."""
+    shape = (1, 4, 4)
+    items = [
+        ("layer", "conv", {"filters": 1, "kernel": (1, 1)}),
+        ("merge", "concat", "none", [[("layer", "identity", {}), ("merge", "concat", "none", [[]])]]),
+        ("merge", "mul", "none", [[], []]),
+        ("merge", "mul", "none", [[("layer", "relu", {})]]),
+        ("merge", "mul", "none", [[], []]),
+    ]
+    text, _ = render(shape, items)
+    measured = saved_bytes(Graph(items, shape), shape, batch=3)
+    assert estimate(check_text(text), batch=3, device="cpu").saved == measured
