@@ -247,7 +247,7 @@ class _File:
             "        self._init_weights()",
             "",
             "    def _init_weights(self) -> None:",
-            f'        """`{self.init.statement()}`: {self.init.describe()}."""',
+            _docstring_line(8, f"`{self.init.statement()}`: {self.init.describe()}.", f"`{self.init.statement()}`."),
             "        for module in self.modules():",
             *statement(12, f"if isinstance(module, {kinds}):"),
             *statement(16, weight_code),
@@ -299,6 +299,12 @@ class _File:
             f"        output = model(torch.randn({BATCH}, *INPUT_SHAPE))",
             '    print(f"output shape: {tuple(output.shape)}")',
         ]
+
+
+def _docstring_line(indent: int, text: str, short: str) -> str:
+    """A one-line docstring, or its `short` form when the line would be too long."""
+    line = " " * indent + f'"""{text}"""'
+    return line if len(line) <= LINE_LENGTH else " " * indent + f'"""{short}"""'
 
 
 def _steps(attribute: str, emission: Emission, source: str, target: str) -> list[tuple[str, Shape, str]]:

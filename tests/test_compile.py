@@ -319,6 +319,16 @@ def test_init_draws_weights_with_the_scheme_std_and_zero_biases(tmp_path, settin
     assert not model.conv1.bias.any() and not model.fc1.bias.any()
 
 
+def test_truncnormal_draws_within_two_std_like_tensorflows_truncated_normal(tmp_path):
+    """N(0, 0.05²) cut at ±0.1: every weight inside, and the std of a normal truncated at 2σ,
+    0.05 · 0.8796 (the variance factor 1 − 2·2·φ(2)/(Φ(2) − Φ(−2)) = 0.7737)."""
+    model = _init_model(tmp_path, "init truncnormal std=0.05")
+    weights = torch.cat([model.conv1.weight.flatten(), model.fc1.weight.flatten()])
+    assert weights.abs().max().item() <= 0.1
+    assert weights.std().item() == pytest.approx(0.05 * 0.7737**0.5, rel=0.02)
+    assert not model.conv1.bias.any() and not model.fc1.bias.any()
+
+
 @pytest.mark.parametrize("setting", ["", "init default"])
 def test_without_init_pytorch_defaults_stay(tmp_path, setting):
     model = _init_model(tmp_path, setting)
