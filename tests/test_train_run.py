@@ -303,3 +303,10 @@ def test_a_graph_spec_trains_and_evaluates(tmp_path, capsys):
     capsys.readouterr()
     assert main(["eval", str(spec), "--weights", str(run), "--data", str(data)]) == 0
     assert f"test accuracy {float(rows[1]['test_acc']):.2%}" in capsys.readouterr().out
+
+
+def test_one_epoch_is_said_in_the_singular(tiny, capsys):
+    spec, data, runs = tiny
+    assert train(spec, data, runs, "--epochs", "1") == 0
+    out = capsys.readouterr().out
+    assert "| 1 epoch |" in out and "after 1 epoch\n" in out and "1 epochs" not in out

@@ -608,7 +608,8 @@ class _Run:
             f"| {self.device} {self.precision}" + (f" x{self.world.size} processes" if self.world.active else "")
         )
         lr = f"lr {s.optimizer.lr:g}" + (f", {s.schedule.name} schedule" if s.schedule.name != "constant" else "")
-        self.say(f"{s.optimizer.name} {lr} | batch {s.batch} | {s.epochs} epochs | run folder {self.run_dir}")
+        epochs = f"{s.epochs} epoch{'s' * (s.epochs != 1)}"
+        self.say(f"{s.optimizer.name} {lr} | batch {s.batch} | {epochs} | run folder {self.run_dir}")
         if start_epoch > 1:
             self.say(f"resuming after epoch {start_epoch - 1}")
 
@@ -789,7 +790,8 @@ class _Run:
             peak = self.peak_memory()
             self.write_run_json("finished", final=final, **({"memory": peak} if peak else {}))
             if rows and rows[-1].get("test_acc") is not None:
-                self.say(f"test accuracy {rows[-1]['test_acc']:.2%} after {rows[-1]['epoch']} epochs")
+                done = rows[-1]["epoch"]
+                self.say(f"test accuracy {rows[-1]['test_acc']:.2%} after {done} epoch{'s' * (done != 1)}")
             self.say(f"run folder: {self.run_dir}")
         distributed.barrier(self.world)
         return RunResult(self.run_dir, rows, weights)
