@@ -27,6 +27,7 @@ from netspec.checker import CheckResult
 from netspec.diagnostics import Diagnostic
 from netspec.initialization import Init
 from netspec.layers.base import Emission, Helper, Shape
+from netspec.naming import first_free
 from netspec.pycode import comment_text, literal
 
 LINE_LENGTH = 88  # ruff's (and black's) default
@@ -55,8 +56,7 @@ class Namespace:
 
     def class_name(self, text: str, fallback: str = "Network") -> str:
         """CamelCase from free text: `lenet-5` → `Lenet5`, `my net` → `MyNet`, `LeNet5` stays."""
-        words = re.findall(r"[A-Za-z0-9]+", text)
-        name = "".join(word[0].upper() + word[1:] for word in words)[:MAX_CLASS_NAME] or fallback
+        name = camel_case(text)[:MAX_CLASS_NAME] or fallback
         if name[0].isdigit():
             name = fallback + name
         while name in self.taken:  # `None` → `NoneNet`, `Exception` → `ExceptionNet`
@@ -301,6 +301,11 @@ class _File:
         ]
 
 
+def _value_shape(result: CheckResult, node: int) -> Shape:
+    """The shape of a node's output, by node id (`graph.INPUT_ID` for the network input)."""
+    return result.layers[node].output if node >= 0 else result.input_shape
+
+
 def _docstring_line(indent: int, text: str, short: str) -> str:
     """A one-line docstring, or its `short` form when the line would be too long."""
     line = " " * indent + f'"""{text}"""'
@@ -370,10 +375,8 @@ class _Forward:
         self.live.discard(merged)
 
     def fresh(self, base: str) -> str:
-        name, n = base, 1
-        while name in self.live:
-            n += 1
-            name = f"{base}_{n}"
+        """A local variable no live one is called: `branch2`, else `branch2_2`, …"""
+        name = first_free(base, self.live)
         self.live.add(name)
         return name
 
@@ -381,12 +384,11 @@ class _Forward:
         layer = self.layers[index]
         merge = layer.node.merge
         kind, values = layer.instance.kind, layer.instance.values
-        shapes = tuple(self.layers[i - 1].output if i else self.file.result.input_shape for i in layer.inputs)
+        shapes = tuple(_value_shape(self.file.result, i - 1) for i in layer.inputs)
         if merge.residual:
             (body_start, body_end), (short_start, short_end) = merge.branches
             identity = self.fresh("identity")
-            entry = self.layers[merge.entry].output if merge.entry >= 0 else self.file.result.input_shape
-            self.lines.append((f"{identity} = {source}", entry, ""))
+            self.lines.append((f"{identity} = {source}", _value_shape(self.file.result, merge.entry), ""))
             out = self.run(body_start, body_end, source, target)
             side = self.run(short_start, short_end, identity, identity)
             self.lines.append((f"{target} = {out} + {side}", layer.output, "residual"))
@@ -426,13 +428,13 @@ class _Blocks:
         self.templates: dict[int, modules.Template] = {}
         self.sequential = False
         for scope in self.order:
-            scope.sequential = modules.is_plain_chain(scope, self.layers, file.emissions)
+            scope.sequential = modules.is_plain_chain(scope, file.emissions)
             self.sequential |= scope.sequential
             scope.key = self._key(scope)
             if not scope.sequential:
                 frame = scope.frame  # a call's class is named after its block; a branch's after its label
                 base = frame.name if frame.kind == "call" else (frame.label or frame.name)
-                group = self.groups.setdefault(scope.key, modules.Group(scope.key, base))
+                group = self.groups.setdefault(scope.key, modules.Group(base))
                 group.members.append(scope)
                 scope.group = group
         self.finished: list[modules.Group] = []
@@ -501,7 +503,7 @@ class _Blocks:
             for inner in self._inner_groups(member):
                 self._finish(inner)
         table = [self.slots(member) for member in group.members]
-        envs = [self.environment(m) for m in group.members]
+        envs = group.envs = [self.environment(m) for m in group.members]
         expressions, extras = [], {}
         for position, (_, part) in enumerate(table[0]):
             column = [row[position][0] for row in table]
@@ -525,12 +527,8 @@ class _Blocks:
 
     def _class_name(self, base: str) -> str:
         """`Bottleneck`, then `Bottleneck2`, … (`Level5_2` after a digit); never a taken name."""
-        taken = self.namespace.taken
-        name, n = base, 1
-        while name in taken:
-            n += 1
-            name = f"{base}_{n}" if base[-1].isdigit() else f"{base}{n}"
-        taken.add(name)
+        name = first_free(base, self.namespace.taken, "_" if base[-1].isdigit() else "")
+        self.namespace.taken.add(name)
         return name
 
     def environment(self, scope: modules.Scope) -> dict[str, int]:
@@ -592,7 +590,7 @@ class _Blocks:
     def _class_source(self, group: modules.Group) -> list[str]:
         first = group.members[0]
         frame = first.frame
-        envs = [self.environment(m) for m in group.members]
+        envs = group.envs
         if frame.kind == "call":
             what = f"The block `{comment_text(frame.name, 30)}` (defined on line {frame.defined})"
         else:
@@ -611,19 +609,13 @@ class _Blocks:
         for attr, code in self.construct(first, group.slots):
             lines += statement(8, f"self.{attr} = {code}")
         lines += ["", "    def forward(self, x: torch.Tensor) -> torch.Tensor:"]
-        inputs = [_entry_shape(self.layers, m, self.file.result.input_shape) for m in group.members]
+        inputs = [modules.entry_shape(m, self.layers, self.file.result.input_shape) for m in group.members]
         bodies = [self.forward_of(m) for m in group.members]
         for number, (code, _, note) in enumerate(bodies[0]):
             shapes = [body[number][1] for body in bodies]
             comment = _symbolic_shape(shapes, inputs, envs) + (f": {note}" if note else "")
             lines += statement(8, code, comment)
         return lines + ["        return x"]
-
-
-def _entry_shape(layers, scope: modules.Scope, input_shape) -> Shape:
-    first = layers[scope.start]
-    entry = first.node.merge.entry + 1 if first.is_merge else first.inputs[0]
-    return layers[entry - 1].output if entry else input_shape
 
 
 def _symbolic_shape(shapes: list[Shape], inputs: list[Shape], envs: list[dict]) -> str:
@@ -658,10 +650,14 @@ def _relative(letter: str, column: list[int], sizes: list[int]) -> str:
     return f"{letter}'"
 
 
+def camel_case(text: str) -> str:
+    """The ASCII words of `text`, each capitalized, joined: `bottleneck_down` → `BottleneckDown`."""
+    return "".join(word[0].upper() + word[1:] for word in re.findall(r"[A-Za-z0-9]+", text))
+
+
 def _class_base(name: str) -> str:
     """CamelCase of a block's name: `bottleneck_down` → `BottleneckDown`; `2conv` → `Block2conv`."""
-    words = re.findall(r"[A-Za-z0-9]+", name)
-    base = "".join(word[0].upper() + word[1:] for word in words) or "Block"
+    base = camel_case(name) or "Block"
     if base[0].isdigit():
         base = "Block" + base
     return base[:MAX_CLASS_NAME]
@@ -671,8 +667,4 @@ def _parameter_name(hint: str, taken: dict, env: dict, reserved: set[str] = froz
     base = re.sub(r"[^0-9A-Za-z_]", "_", hint).strip("_") or "value"
     if base[0].isdigit() or keyword.iskeyword(base):
         base = f"value_{base}"
-    name, n = base, 1
-    while name in taken or name in env or name in ("self", "x") or name in reserved:
-        n += 1
-        name = f"{base}_{n}"
-    return name
+    return first_free(base, {*taken, *env, "self", "x", *reserved})

@@ -29,7 +29,7 @@ SCALE_FACTORS = (2, 3, 4, 6, 8, 16)
 class Scope:
     """A frame's layers and inner scopes, in execution order (the root is the whole network)."""
 
-    __slots__ = ("frame", "depth", "start", "end", "items", "attr", "key", "sequential", "group", "cls")
+    __slots__ = ("frame", "depth", "start", "end", "items", "attr", "key", "sequential", "group")
 
     def __init__(self, frame, depth: int, start: int, end: int, attr: str):
         self.frame = frame
@@ -40,7 +40,6 @@ class Scope:
         self.key: tuple | None = None
         self.sequential = False
         self.group: Group | None = None
-        self.cls: str | None = None
 
 
 def build(layers, root_frame=None) -> Scope:
@@ -169,25 +168,23 @@ def _numbers(node) -> tuple[str, list]:
 class Group:
     """The calls that share a class: one template, and how each slot is written in the class."""
 
-    __slots__ = ("key", "members", "name", "params", "slots", "base", "arguments")
+    __slots__ = ("members", "name", "params", "slots", "base", "arguments", "envs")
 
-    def __init__(self, key: tuple, base: str):
-        self.key = key
+    def __init__(self, base: str):
         self.base = base  # the class name before numbering
         self.members: list[Scope] = []
         self.name = ""
         self.params: list[str] = []  # __init__'s parameters, in order
         self.slots: list[str | None] = []  # per slot: the expression written (a literal or a parameter)
         self.arguments: list[dict] = []  # per member: parameter → the value its call passes
+        self.envs: list[dict] = []  # per member: what its numbers may be named after (`environment`)
 
 
 def environment(scope: Scope, layers, input_shape, taken: set[str] = frozenset()) -> dict[str, int | float]:
     """What a call's numbers may be named after: its input channels and its whole-number block
     parameters whose names can be Python parameters (identifiers that are not keywords, `self`,
     `x`, or a name of the file in `taken`: `nn`, `torch`, a class, a builtin)."""
-    first = layers[scope.start]
-    entry = first.inputs[0] if not first.is_merge else _merge_entry(layers, scope.start)
-    shape = layers[entry - 1].output if entry else input_shape
+    shape = entry_shape(scope, layers, input_shape)
     env = {("in_channels" if len(shape) == 3 else "in_features"): shape[0]}
     if scope.frame is not None and scope.frame.kind == "call":
         for name, value in scope.frame.values.items():
@@ -198,9 +195,12 @@ def environment(scope: Scope, layers, input_shape, taken: set[str] = frozenset()
     return env
 
 
-def _merge_entry(layers, index: int) -> int:
-    merge = layers[index].node.merge
-    return merge.entry + 1
+def entry_shape(scope: Scope, layers, input_shape) -> tuple[int, ...]:
+    """The shape of the value a scope is applied to: what its first node reads (for a merge whose
+    branches are all empty, the value the merge starts from)."""
+    first = layers[scope.start]
+    entry = first.node.merge.entry + 1 if first.is_merge else first.inputs[0]  # report ids: 0 is the input
+    return layers[entry - 1].output if entry else input_shape
 
 
 def name_for(column: list, envs: list[dict], prefer_input: bool = False) -> str | None:
@@ -240,7 +240,7 @@ def name_for(column: list, envs: list[dict], prefer_input: bool = False) -> str 
     return next((name for name in attempts if name), None)
 
 
-def is_plain_chain(scope: Scope, layers, emissions) -> bool:
+def is_plain_chain(scope: Scope, emissions) -> bool:
     """A branch or shortcut that `nn.Sequential` can hold: modules called one after the other."""
     if scope.frame is None or scope.frame.kind == "call":
         return False

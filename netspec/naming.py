@@ -91,20 +91,27 @@ def identifier(text: str, fallback: str = "layer") -> str:
     return name
 
 
+def first_free(base: str, taken, separator: str = "_") -> str:
+    """`base` when `taken` does not hold it, else the first free of `base_2`, `base_3`, …"""
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}{separator}{n}"
+    return name
+
+
 def layer_names(nodes) -> list[str]:
     """Unique dotted names, one per node (`netspec.graph.Node`): each frame around a node is a
     scope named by its label, else `<block><n>` for a call, `branch<i>` or `shortcut`; inside a
     scope a node is named by its label, else `<family><n>` counted per family."""
     scopes: dict = {}  # Frame → its dotted path
     counters: dict[tuple, int] = {}
-    used: set[str] = set()
+    used: dict[str, set[str]] = {}  # scope prefix → the names taken in it
 
     def unique(prefix: str, base: str) -> str:
-        name, n = base, 1
-        while prefix + name in used:
-            n += 1
-            name = f"{base}_{n}"
-        used.add(prefix + name)
+        taken = used.setdefault(prefix, set())
+        name = first_free(base, taken)
+        taken.add(name)
         return prefix + name
 
     def counted(prefix: str, family: str) -> str:

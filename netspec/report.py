@@ -11,7 +11,7 @@ from netspec.units import fmt_bytes, fmt_count
 SCHEMA = 2
 
 
-def statement_text(result: CheckResult, layer: LayerReport) -> str:
+def statement_text(layer: LayerReport) -> str:
     """The layer as it runs: its statement with the values a block call gave it (`conv 128 3x3
     pad=1`, not `conv filters 3x3 pad=1`), without its label (the name column shows that)."""
     return layer.instance.statement.text
@@ -48,7 +48,7 @@ def table(result: CheckResult, explain: bool = False) -> str:
         )
     ]
     for layer in result.layers:
-        text = terminal_text(statement_text(result, layer))
+        text = terminal_text(statement_text(layer))
         if len(text) > 40:
             text = text[:39] + "…"
         rows.append(
@@ -126,7 +126,7 @@ def json_report(result: CheckResult, memory: MemoryEstimate | None, limit: int |
             "kind": layer.kind,
             "name": layer.name,
             "scope": _scope(layer),
-            "text": statement_text(result, layer),
+            "text": statement_text(layer),
             "input": list(layer.input),
             "output": list(layer.output),
             "params": layer.params,
