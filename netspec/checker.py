@@ -320,7 +320,7 @@ def _merge(node: Node, inputs: list[_State], entry_shape: Shape, position: int, 
     rf = None
     if all(s.rf is not None for s in inputs):  # vectors after fc keep theirs: the whole input
         rf = tuple(_widest(inputs, axis, where) for axis in (0, 1))
-    if len(rf or ()) and len({(s.rf[0].size, s.rf[1].size) for s in inputs}) > 1:
+    if rf is not None and len({(s.rf[0].size, s.rf[1].size) for s in inputs}) > 1:
         sizes = ", ".join(f"{s.rf[0].size}" for s in inputs)
         inference.explain.append(f"RF = the largest over the {len(inputs)} paths in: max({sizes}) = {rf[0].size}")
     flattened = [s.flattened_at for s in inputs if s.flattened_at is not None]
