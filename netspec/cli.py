@@ -22,6 +22,7 @@ import errno
 import io
 import os
 import sys
+from importlib import import_module
 
 from netspec import __version__
 from netspec.diagnostics import terminal_text
@@ -110,6 +111,11 @@ def add_memory_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# Commands whose flags live beside their code: `module.add_parser(commands)` adds the flags (the module
+# imports nothing heavy), `module.run(args)` runs the command.
+_COMMAND_MODULES = {"draw": "netspec.draw.command", "serve": "netspec.serve.command", "lsp": "netspec.lsp.command"}
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="netspec", description="Check, compile and train convolutional network specs.")
     parser.add_argument("--version", action="version", version=f"netspec {__version__}")
@@ -132,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     from netspec.training.commands import add_parsers as add_training_parsers  # no torch until a run
 
     add_training_parsers(commands)
+    for module in _COMMAND_MODULES.values():
+        import_module(module).add_parser(commands)
     return parser
 
 
@@ -178,6 +186,8 @@ def _run(argv: list[str] | None) -> int:
         from netspec.training.commands import run_eval, run_train
 
         return run_train(args) if args.command == "train" else run_eval(args)
+    if args.command in _COMMAND_MODULES:
+        return import_module(_COMMAND_MODULES[args.command]).run(args)
     parser.print_help()
     return EXIT_USAGE
 

@@ -1,0 +1,1 @@
+"""`netspec draw`: pictures of a network from its spec (SVG, PNG, PDF)."""

@@ -1,0 +1,1 @@
+"""`netspec lsp`: the checker as a Language Server over stdio."""

@@ -1,0 +1,1 @@
+"""`netspec serve`: a local browser playground that checks the spec while you type."""
