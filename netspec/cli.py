@@ -274,8 +274,8 @@ def _utf8(stream) -> bool:
 
 
 def run_check(args) -> int:
+    from netspec.api import training_memory  # the batch/optimizer defaults that netspec.check shares
     from netspec.checker import check_source
-    from netspec.memory import estimate, optimizer_slots
     from netspec.report import json_report, text_report
 
     if args.kinds:
@@ -286,16 +286,7 @@ def run_check(args) -> int:
     if note:
         print(terminal_text(note), file=sys.stderr)
     result = check_source(source)
-    memory = None
-    if result.ok:
-        settings = result.train_settings  # None when the spec has no train block
-        batch = args.batch or (settings.batch if settings is not None else 1)
-        block = settings.optimizer if settings is not None else None
-        optimizer = args.optimizer or (block.name if block is not None else "adam")
-        same = block is not None and block.name == optimizer  # its options apply
-        slots = optimizer_slots(optimizer, block.amsgrad, block.momentum) if same else optimizer_slots(optimizer)
-        memory = estimate(result, batch=batch, dtype=args.dtype, optimizer=optimizer, device=args.device, slots=slots)
-        _warn_over_memory(result, memory, args.memory)
+    memory = training_memory(result, args.batch, args.dtype, args.optimizer, args.device, limit=args.memory)
     if args.json:
         import json  # only --json needs it: ~2 ms at every start otherwise
 
@@ -338,29 +329,3 @@ def run_kinds() -> int:
     )
     return EXIT_OK
 
-
-def _warn_over_memory(result, memory, limit: int) -> None:
-    """A warning, at the train block (else at `input`), when one training step at the batch in
-    use needs more than `--memory`: with the largest batch that fits, or why none does."""
-    from netspec.units import fmt_bytes
-
-    if memory.total <= limit:
-        return
-    largest = memory.max_batch(limit)
-    train = result.network.train
-    span = train.word_span if train is not None else result.network.input_span
-    if largest >= 1:
-        hint = f"the largest batch that fits is {largest:,} (`--batch {largest}`), or give more with --memory"
-    else:
-        hint = (
-            f"not even batch 1 fits: the weights, gradients and optimizer state alone take {fmt_bytes(memory.fixed)}"
-            if memory.fixed >= limit
-            else "not even batch 1 fits: make the layers smaller or give more with --memory"
-        )
-    result.diagnostics.warning(
-        "memory-limit",
-        f"one training step at batch {memory.batch:,} needs {fmt_bytes(memory.total)}, "
-        f"more than the {fmt_bytes(limit)} of --memory",
-        span,
-        hint,
-    )
