@@ -111,6 +111,24 @@ def add_memory_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _budgets(text: str):
+    from netspec.budgets import parse_budgets  # only when --budget is given
+
+    try:
+        return parse_budgets(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _convention(text: str) -> str:
+    from netspec.conventions import parse_convention  # only when --macs-convention is given
+
+    try:
+        return parse_convention(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 # Commands whose flags live beside their code: `module.add_parser(commands)` adds the flags (the module
 # imports nothing heavy), `module.run(args)` runs the command.
 _COMMAND_MODULES = {"draw": "netspec.draw.command", "serve": "netspec.serve.command", "lsp": "netspec.lsp.command"}
@@ -127,6 +145,18 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--explain", action="store_true", help="show the arithmetic of every layer")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--kinds", action="store_true", help="list the layer kinds and exit")
+    check.add_argument(
+        "--budget",
+        type=_budgets,
+        metavar="KEY=LIMIT,…",
+        help="warn (over-budget) past limits: params=5M,macs=1G,flops=2G,memory=8GiB; --strict fails on them",
+    )
+    check.add_argument(
+        "--macs-convention",
+        type=_convention,
+        metavar="NAME",
+        help="also count MACs as ptflops, thop or fvcore do (or netspec, all): docs/conventions.md",
+    )
     add_memory_flags(check)
 
     commands.add_parser("specs", help="list the bundled example specs")
@@ -287,16 +317,26 @@ def run_check(args) -> int:
         print(terminal_text(note), file=sys.stderr)
     result = check_source(source)
     memory = training_memory(result, args.batch, args.dtype, args.optimizer, args.device, limit=args.memory)
+    extra_json, extra_text = {}, ""  # what --budget and --macs-convention add
+    if args.budget:
+        from netspec.budgets import check_budgets
+
+        extra_json["budgets"] = check_budgets(result, memory, args.budget)
+    if args.macs_convention and result.ok:
+        from netspec.conventions import conventions_json, conventions_text
+
+        extra_json["macs_conventions"] = conventions_json(result, args.macs_convention)
+        extra_text = "\n\n" + conventions_text(result, args.macs_convention)
     if args.json:
         import json  # only --json needs it: ~2 ms at every start otherwise
 
-        report = json_report(result, memory, args.memory)
+        report = json_report(result, memory, args.memory) | extra_json
         text = json.dumps(report, indent=2, ensure_ascii=False)
         if not _utf8(sys.stdout) or not _encodable(text):  # \u escapes: the same JSON, valid anywhere
             text = json.dumps(report, indent=2, ensure_ascii=True)
         print(text)
     else:
-        print(text_report(result, memory, args.memory, explain=args.explain))
+        print(text_report(result, memory, args.memory, explain=args.explain) + extra_text)
     if not result.ok or (args.strict and result.diagnostics.warnings):
         return EXIT_SPEC_ERRORS
     return EXIT_OK
