@@ -368,4 +368,3 @@ def run_kinds() -> int:
         f"{'residual':<14} body + shortcut: residual {{ …; shortcut {{ … }} }}, the shortcut the identity unless given"
     )
     return EXIT_OK
-
