@@ -1,0 +1,195 @@
+"""The playground's web application: the page, its bundled script and style, and a JSON API.
+
+    GET  /?token=T              the page (the token is then in a <meta> the script reads)
+    GET  /static/app.js|app.css the bundled front end (built by tools/build_frontend.py)
+    GET  /api/session           the spec opened: name, text, digest, whether it can be saved
+    GET  /api/examples          the bundled specs; GET /api/examples/NAME one of them
+    GET  /api/kinds             layer kinds, aliases, options and keywords for completion
+    POST /api/check             {text, batch, dtype, optimizer, device, memory} → the check (JSON report)
+    POST /api/compile           {text} → model.py, or the errors that stop it
+    POST /api/draw              {text} → the diagram as SVG (when netspec.draw provides draw_svg)
+    POST /api/save              {text, digest} → writes the file given on the command line, or 409 + diff
+
+Every /api request and the page carry the per-run token (header `X-Netspec-Token`, or `?token=`
+for the page); `guard.Guard` in front checks Host, Origin and size. Nothing a request sends is
+executed, and no request names a path: saves go to the session's one file.
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+import json
+import threading
+from importlib import resources
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from netspec.serve import analysis
+from netspec.serve.guard import Guard
+from netspec.serve.session import SaveConflict, SaveRefused, Session, example, examples
+
+MAX_BODY = 2**20  # 1 MiB: a spec, its settings and their JSON quoting
+TOKEN_HEADER = "x-netspec-token"
+STATIC_TYPES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+
+
+def static_file(name: str) -> bytes:
+    """A file of the bundled front end, from inside the package (works from a wheel too)."""
+    return resources.files("netspec.serve").joinpath("static", name).read_bytes()
+
+
+def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
+    """The ASGI application for one session, answering only to `hosts` (see `guard.own_hosts`)."""
+    work = threading.Lock()  # one check at a time: a burst of large specs cannot pile up in memory
+
+    def authorized(request: Request, token: str | None = None) -> bool:
+        given = token if token is not None else request.headers.get(TOKEN_HEADER, "")
+        return hmac.compare_digest(given.encode("utf-8", "replace"), session.token.encode("utf-8"))
+
+    def denied() -> JSONResponse:
+        return JSONResponse({"error": "missing or wrong token: open the address netspec serve printed"}, 403)
+
+    def page(request: Request) -> Response:
+        if not authorized(request, request.query_params.get("token", "")):
+            return Response(
+                "This playground needs the address with its token, as netspec serve printed it.\n",
+                403,
+                media_type="text/plain",
+            )
+        text = static_file("index.html").decode("utf-8").replace("__TOKEN__", html.escape(session.token))
+        return Response(text, media_type="text/html; charset=utf-8")
+
+    def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC_TYPES:
+            return JSONResponse({"error": "not found"}, 404)
+        return Response(static_file(name), media_type=STATIC_TYPES[name])
+
+    def session_info(request: Request) -> Response:
+        if not authorized(request):
+            return denied()
+        return JSONResponse({**session.to_json(), "draw": _draw_function() is not None})
+
+    def example_list(request: Request) -> Response:
+        if not authorized(request):
+            return denied()
+        return JSONResponse({"examples": examples()})
+
+    def example_text(request: Request) -> Response:
+        if not authorized(request):
+            return denied()
+        found = example(request.path_params["name"])
+        return JSONResponse(found) if found else JSONResponse({"error": "no such example"}, 404)
+
+    def kinds(request: Request) -> Response:
+        if not authorized(request):
+            return denied()
+        return JSONResponse(analysis.kinds())
+
+    async def check(request: Request) -> Response:
+        body = await _json_body(request, authorized)
+        if isinstance(body, Response):
+            return body
+        try:
+            options = analysis.MemoryOptions.from_json(body)
+        except analysis.OptionsError as error:
+            return JSONResponse({"error": str(error)}, 400)
+        return await _in_thread(work, lambda: JSONResponse(analysis.analyze(body["text"], session.name, options)))
+
+    async def compile_(request: Request) -> Response:
+        body = await _json_body(request, authorized)
+        if isinstance(body, Response):
+            return body
+        return await _in_thread(work, lambda: JSONResponse(analysis.compile_text(body["text"], session.name)))
+
+    async def draw(request: Request) -> Response:
+        body = await _json_body(request, authorized)
+        if isinstance(body, Response):
+            return body
+        draw_svg = _draw_function()
+        if draw_svg is None:
+            return JSONResponse({"error": "this netspec cannot draw yet"}, 404)
+        return await _in_thread(work, lambda: JSONResponse(_drawing(draw_svg, body["text"], session.name)))
+
+    async def save(request: Request) -> Response:
+        body = await _json_body(request, authorized)
+        if isinstance(body, Response):
+            return body
+        base = body.get("digest")
+        if not isinstance(base, str):
+            return JSONResponse({"error": "digest: expected the digest of the version the page loaded"}, 400)
+        try:
+            new_digest = await _in_thread(work, lambda: session.save(body["text"], base))
+        except SaveConflict as conflict:
+            return JSONResponse(
+                {
+                    "error": "the file changed on disk since it was loaded",
+                    "diff": conflict.diff,
+                    "digest": conflict.digest,
+                },
+                409,
+            )
+        except SaveRefused as error:
+            return JSONResponse({"error": str(error)}, 409)
+        return JSONResponse({"saved": session.name, "digest": new_digest})
+
+    routes = [
+        Route("/", page),
+        Route("/static/{name}", static),
+        Route("/api/session", session_info),
+        Route("/api/examples", example_list),
+        Route("/api/examples/{name}", example_text),
+        Route("/api/kinds", kinds),
+        Route("/api/check", check, methods=["POST"]),
+        Route("/api/compile", compile_, methods=["POST"]),
+        Route("/api/draw", draw, methods=["POST"]),
+        Route("/api/save", save, methods=["POST"]),
+    ]
+    return Guard(Starlette(routes=routes), hosts, max_body)
+
+
+async def _json_body(request: Request, authorized) -> dict | Response:
+    """The request's JSON object with a string `text`, or the error answer to send instead."""
+    if not authorized(request):
+        return JSONResponse({"error": "missing or wrong token: open the address netspec serve printed"}, 403)
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        return JSONResponse({"error": "the request is not JSON"}, 400)
+    if not isinstance(body, dict) or not isinstance(body.get("text"), str):
+        return JSONResponse({"error": "expected a JSON object with the spec as `text`"}, 400)
+    return body
+
+
+async def _in_thread(lock: threading.Lock, job):
+    """Run CPU-bound `job` in a worker thread (the event loop keeps answering), one at a time."""
+    from starlette.concurrency import run_in_threadpool
+
+    def locked():
+        with lock:
+            return job()
+
+    return await run_in_threadpool(locked)
+
+
+def _draw_function():
+    """netspec.draw's `draw_svg(check_result) -> str`, when the drawing module provides it."""
+    try:
+        from netspec import draw
+    except ImportError:
+        return None
+    return getattr(draw, "draw_svg", None)
+
+
+def _drawing(draw_svg, text: str, name: str) -> dict:
+    from netspec.checker import check_source
+    from netspec.source import SourceFile
+
+    result = check_source(SourceFile(name, text))
+    if not result.ok:
+        return {"ok": False, "error": "the spec has errors; fix them to see the diagram"}
+    return {"ok": True, "svg": draw_svg(result)}

@@ -1,0 +1,116 @@
+"""The playground's outer wall, as ASGI middleware in front of every route.
+
+- DNS rebinding: a page on `evil.example` whose name is re-pointed at 127.0.0.1 reaches this server
+  with `Host: evil.example:PORT`; any request whose Host is not one of this server's own names is
+  refused (403), as is any request whose Origin (sent by browsers on cross-origin requests and on
+  every POST) is not this server's own origin: another local site on another port included.
+- Size: a request body larger than `max_body` bytes is refused (413) before any route sees it.
+- Every answer carries a strict Content-Security-Policy (scripts and styles only from this server,
+  no inline script, no frames, no plugins), `nosniff`, no referrer and no caching.
+
+The per-run token that writes must carry is checked by the routes (`app.py`).
+"""
+
+from __future__ import annotations
+
+import json
+
+SECURITY_HEADERS = [
+    (
+        b"content-security-policy",
+        b"default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        b"connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    ),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cache-control", b"no-store"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+
+
+def own_hosts(host: str, port: int) -> set[str]:
+    """The Host values that name this server: the loopback names, and the host it was bound to."""
+    names = {"127.0.0.1", "localhost", "[::1]"}
+    if host not in ("0.0.0.0", "::", ""):
+        names.add(f"[{host}]" if ":" in host and not host.startswith("[") else host)
+    return {f"{name}:{port}" for name in names}
+
+
+class Guard:
+    """Refuse requests that are not this server's own (Host, Origin) or too large; add headers.
+
+    `hosts` are the exact authorities (`127.0.0.1:8765`) accepted in Host; Origin must then be
+    `http://` + one of them."""
+
+    def __init__(self, app, hosts: set[str], max_body: int):
+        self.app = app
+        self.hosts = {host.lower() for host in hosts}
+        self.origins = {f"http://{host}" for host in self.hosts}
+        self.max_body = max_body
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {}
+        for key, value in scope["headers"]:
+            headers.setdefault(key.decode("latin-1").lower(), value.decode("latin-1"))
+        host = headers.get("host", "").lower()
+        origin = headers.get("origin")
+        if host not in self.hosts:
+            await _refuse(send, 403, "this server answers only to its own address (the Host header names another)")
+            return
+        if origin is not None and origin.lower() not in self.origins:
+            await _refuse(send, 403, "requests from other sites are refused (the Origin header names another)")
+            return
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+            await _refuse(send, 413, f"the request is larger than {self.max_body:,} bytes")
+            return
+        body, too_large = await _read_body(receive, self.max_body) if scope["method"] != "GET" else (b"", False)
+        if too_large:
+            await _refuse(send, 413, f"the request is larger than {self.max_body:,} bytes")
+            return
+
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                present = {key.lower() for key, _ in message.get("headers", [])}
+                extra = [(key, value) for key, value in SECURITY_HEADERS if key not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, replay if scope["method"] != "GET" else receive, send_with_headers)
+
+
+async def _read_body(receive, limit: int) -> tuple[bytes, bool]:
+    """The whole request body, or (partial, True) as soon as it passes `limit` bytes."""
+    parts, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return b"", True
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return b"", True
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(parts), False
+
+
+async def _refuse(send, status: int, message: str) -> None:
+    body = json.dumps({"error": message}).encode("utf-8")
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": [*headers, *SECURITY_HEADERS]})
+    await send({"type": "http.response.body", "body": body})
