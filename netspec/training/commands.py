@@ -5,6 +5,7 @@
     netspec train specs/lenet.net --data digits-offline  # no network needed
     netspec train --resume runs/LeNet5-20250101-120000   # after the last complete epoch
     torchrun --nproc_per_node=2 -m netspec train specs/deep.net
+    netspec eval runs/LeNet5-20250101-120000              # the run folder holds its spec and weights
     netspec eval specs/lenet.net --weights runs/LeNet5-20250101-120000/weights.safetensors
 
 Exit codes: 0 done, 1 the spec has errors or the run stopped (bad data, NaN loss, out of memory),
@@ -73,15 +74,17 @@ def add_parsers(commands) -> None:
     run.add_argument("--runs", metavar="DIR", default="runs", help="where run folders are made (default runs/)")
 
     evaluate = commands.add_parser("eval", help="test accuracy of trained weights (needs torch)")
-    evaluate.add_argument("spec", help="a .net file (or a bundled spec)")
+    evaluate.add_argument("spec", metavar="SPEC|RUN_DIR", help="a run folder, or a .net file (or a bundled spec)")
     evaluate.add_argument(
-        "--weights", required=True, metavar="FILE", help="a .safetensors file, or a run folder (its final weights)"
+        "--weights",
+        metavar="FILE",
+        help="a .safetensors file, or a run folder (its final weights); default with RUN_DIR: its own",
     )
     evaluate.add_argument("--data", help="the data set (default: the train block's)")
     evaluate.add_argument("--resize", type=_size, metavar="N|HxW", help="resize the images (default: as trained)")
     evaluate.add_argument("--batch", type=_positive, help="evaluation batch size")
     evaluate.add_argument("--device", help="cuda, cuda:N, mps or cpu (default: the first available)")
-    evaluate.add_argument("--quiet", action="store_true", help="print only the accuracy")
+    evaluate.add_argument("--quiet", action="store_true", help="print only the accuracy figure (95.90%%)")
 
 
 def _import_runner():
@@ -202,17 +205,37 @@ def _train(args, runner) -> int:
 
 def _resumed(args, run_dir: Path) -> tuple[SourceFile, TrainSettings]:
     """The spec and settings of the run in `run_dir`, with the flags that may change on resuming."""
+    source, settings = read_run(run_dir, "--resume")
+    fixed = [flag for flag in ("batch", "lr", "seed", "resize") if getattr(args, flag) is not None]
+    if fixed:
+        raise UsageError(
+            f"--resume continues a run with its own settings; --{fixed[0]} cannot change them "
+            f"(flags allowed with --resume: {', '.join('--' + f for f in RESUMABLE_FLAGS)})"
+        )
+    if args.spec:
+        given, _ = load_spec(args.spec)
+        if given.text != source.text:
+            raise UsageError(f"{args.spec} differs from the spec {run_dir} was trained on ({run_dir / 'spec.net'})")
+        source = given
+    settings = with_overrides(settings, data=args.data, epochs=args.epochs, precision=args.precision)
+    return source, settings
+
+
+def read_run(run_dir: Path, flag: str) -> tuple[SourceFile, TrainSettings]:
+    """The spec (spec.net, checked against the SHA-256 run.json records) and the settings of the
+    run folder `run_dir`, read as data (netspec.training.run_folder). `flag` names the argument in
+    the errors; a folder without run.json is a usage error, a damaged one DamagedRun."""
     import hashlib
 
     from netspec.training.outputs import read_run_json
     from netspec.training.run_folder import SPEC_LIMIT, DamagedRun, read_inside
 
     if not run_dir.is_dir():
-        raise UsageError(f"--resume {run_dir}: no such folder; give the folder of a netspec run")
+        raise UsageError(f"{flag} {run_dir}: no such folder; give the folder of a netspec run")
     try:
         info = read_run_json(run_dir)
     except FileNotFoundError:
-        raise UsageError(f"--resume {run_dir}: no run.json there; give the folder of a netspec run") from None
+        raise UsageError(f"{flag} {run_dir}: no run.json there; give the folder of a netspec run") from None
     settings = TrainSettings.from_json(info["settings"])  # every field checked by read_run_json
     try:
         spec_bytes = read_inside(run_dir, "spec.net", SPEC_LIMIT)
@@ -227,21 +250,8 @@ def _resumed(args, run_dir: Path) -> tuple[SourceFile, TrainSettings]:
         raise DamagedRun(
             f"{run_dir / 'spec.net'} is not the spec run.json records (its SHA-256 differs); the run folder is damaged"
         )
-    fixed = [flag for flag in ("batch", "lr", "seed", "resize") if getattr(args, flag) is not None]
-    if fixed:
-        raise UsageError(
-            f"--resume continues a run with its own settings; --{fixed[0]} cannot change them "
-            f"(flags allowed with --resume: {', '.join('--' + f for f in RESUMABLE_FLAGS)})"
-        )
     name = printable(info.get("spec", {}).get("path") or str(run_dir / "spec.net"))
-    source = SourceFile(name, saved)
-    if args.spec:
-        given, _ = load_spec(args.spec)
-        if given.text != saved:
-            raise UsageError(f"{args.spec} differs from the spec {run_dir} was trained on ({run_dir / 'spec.net'})")
-        source = given
-    settings = with_overrides(settings, data=args.data, epochs=args.epochs, precision=args.precision)
-    return source, settings
+    return SourceFile(name, saved), settings
 
 
 def run_eval(args) -> int:
@@ -250,29 +260,48 @@ def run_eval(args) -> int:
     from netspec.training.limits import SettingsError
     from netspec.training.run_folder import DamagedRun
 
-    source, note = load_spec(args.spec)
-    if note and not args.quiet:
-        print(note, file=sys.stderr)
+    try:
+        return _evaluate(args, runner)
+    except (DataError, DamagedRun, SettingsError) as error:
+        _error(error)
+        return EXIT_FAILED
+
+
+def _evaluate(args, runner) -> int:
+    """`netspec eval RUN_DIR` (the run's spec, settings and weights) or `netspec eval SPEC --weights …`."""
+    given = Path(args.spec)
+    run_settings = None
+    if given.is_dir():
+        source, run_settings = read_run(given, "eval")
+        weights = Path(args.weights) if args.weights else given
+    else:
+        if not args.weights:
+            raise UsageError(
+                f"eval {args.spec}: give the weights (--weights FILE|RUN_DIR), or a run folder instead of the spec "
+                "(netspec eval RUN_DIR)"
+            )
+        source, note = load_spec(args.spec)
+        if note and not args.quiet:
+            print(note, file=sys.stderr)
+        weights = Path(args.weights)
     result, settings = checked(source)
     if result is None:
         return EXIT_FAILED
     named = settings.data
-    settings = with_overrides(settings, data=args.data, resize=args.resize)
-    weights = Path(args.weights)
+    settings = with_overrides(run_settings or settings, data=args.data, resize=args.resize)
     if not weights.exists():
         raise UsageError(f"--weights {weights}: no such file or folder")
-    try:
-        accuracy, count, dataset, notes = runner.evaluate_weights(
-            result, settings, weights, args.device, args.batch, named, args.quiet
-        )
-    except (DataError, DamagedRun, SettingsError) as error:
-        _error(error)
-        return EXIT_FAILED
+    accuracy, count, dataset, notes = runner.evaluate_weights(
+        result, settings, weights, args.device, args.batch, named, args.quiet
+    )
     for line in notes:
         print(line, file=sys.stderr)
+    if args.quiet:
+        print(f"{accuracy:.2%}")
+        return EXIT_OK
     correct = round(accuracy * count)
-    print(f"test accuracy {accuracy:.2%} ({correct:,} / {count:,}) on {dataset.name}")
+    print(printable(f"test accuracy {accuracy:.2%} ({correct:,} / {count:,}) on {dataset.name}"))
     return EXIT_OK
 
 
-__all__ = ["add_parsers", "run_eval", "run_train"]
+__all__ = ["add_parsers", "read_run", "run_eval", "run_train"]

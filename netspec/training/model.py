@@ -4,7 +4,9 @@ Only code that netspec has just generated is ever executed (never text from a sp
 netspec.pycode). The text is compiled with `compile()` and run in a fresh module namespace: nothing
 is imported from a file, so no `model.py` or `__pycache__/*.pyc` that a run folder holds (a run
 folder may come from someone else) is ever read or executed, and no `__pycache__` is written. The
-same text is written to the run folder as `model.py`, for the user only.
+same text is written to the run folder as `model.py`, for the user only, with the run's
+preprocessing and a plain-PyTorch snippet added (netspec.training.portable), so that the folder
+works without netspec.
 
 The generated class takes `log_probs=True` to return log-probabilities — log_softmax in place of a
 final softmax — which is what training feeds to the NLL loss, so no softmax is applied twice.
@@ -18,11 +20,13 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import torch
 from torch import nn
 
 from netspec.checker import CheckResult
 from netspec.codegen import class_name, generate
 from netspec.files import write_text_atomically
+from netspec.training.portable import Preprocessing, run_model_source
 from netspec.training.run_folder import DamagedRun
 
 
@@ -62,10 +66,37 @@ def write_model_file(path: Path, source: str) -> None:
     write_text_atomically(path, source)
 
 
-def compiled_model_class(result: CheckResult, path: Path | None = None) -> type[nn.Module]:
+def compiled_model_class(
+    result: CheckResult, path: Path | None = None, preprocessing: Preprocessing | None = None
+) -> type[nn.Module]:
     """The spec's network class, compiled from the generated text in memory; the text is also
-    written to `path` (model.py) when one is given."""
+    written to `path` (model.py) when one is given, with the run's `preprocessing` added."""
     source = generate(result)
+    name = class_name(result)
     if path is not None:
-        write_model_file(Path(path), source)
-    return getattr(module_from_source(source, class_name(result)), class_name(result))
+        written = run_model_source(source, name, preprocessing) if preprocessing is not None else source
+        write_model_file(Path(path), written)
+    return getattr(module_from_source(source, name), name)
+
+
+def run_preprocessing(
+    result: CheckResult,
+    sample_shape: tuple[int, ...],
+    dtype: torch.dtype,
+    mean: list[float] | None,
+    std: list[float] | None,
+    resize: tuple[int, int] | None,
+    data_name: str = "",
+) -> Preprocessing:
+    """What a run does to its data (`sample_shape` and `dtype` as the data source gives them), for
+    the run's model.py. `resize` applies to images only, as in netspec.training.runner.prepare_data."""
+    images = len(sample_shape) == 3
+    return Preprocessing(
+        input_shape=tuple(result.input_shape),
+        mean=tuple(mean) if mean is not None else None,
+        std=tuple(std) if std is not None else None,
+        resize=tuple(resize) if resize is not None and images else None,
+        images=images,
+        uint8=dtype == torch.uint8,
+        data_name=data_name,
+    )

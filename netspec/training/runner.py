@@ -46,7 +46,7 @@ from netspec.progress import Bar, is_terminal
 from netspec.train_settings import OptimizerSettings, TrainSettings
 from netspec.training import checkpoint as ckpt
 from netspec.training import distributed, limits, outputs
-from netspec.training.model import compiled_model_class
+from netspec.training.model import compiled_model_class, run_preprocessing
 from netspec.training.optim import build_optimizer, learning_rate, set_lr
 from netspec.training.run_folder import check_writable_folder
 from netspec.training.text import printable
@@ -525,7 +525,12 @@ class _Run:
                 files={"run.json": outputs.run_json_bytes(self.info), "spec.net": self.result.source.text.encode()},
             )
         # The model's code is generated and compiled in memory; model.py is only written for the user.
-        network_class = compiled_model_class(self.result, self.run_dir / "model.py" if self.world.main else None)
+        d = self.data
+        preprocessing = run_preprocessing(
+            self.result, d.dataset.sample_shape, d.train.x.dtype, d.mean, d.std, s.resize, d.dataset.name
+        )
+        model_file = self.run_dir / "model.py" if self.world.main else None
+        network_class = compiled_model_class(self.result, model_file, preprocessing)
         seed_everything(s.seed)
         model = network_class().to(self.device)
         if self.device.type in CHANNELS_LAST and len(self.result.input_shape) == 3:
