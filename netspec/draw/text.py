@@ -1,0 +1,131 @@
+"""What the drawings say about a layer, and how wide it will be on the page.
+
+Layouts place text without a font engine, so widths are estimated from DejaVu Sans' advance widths
+(the font the drawings ask for first; `fc-query DejaVuSans.ttf` or any font editor shows them), in
+ems, rounded up. The estimate is an upper bound for DejaVu Sans and for Verdana, the fallback with
+the same metrics; narrower fallbacks (Arial, Helvetica) only leave more room. The browser test
+measures the real boxes.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+# Advance widths of DejaVu Sans in ems (1/2048 units rounded up to hundredths).
+_WIDTHS = {
+    **dict.fromkeys("0123456789", 0.64),
+    **dict.fromkeys("il|!'", 0.28),
+    **dict.fromkeys("jf", 0.36),
+    **dict.fromkeys(" .,:;", 0.32),
+    **dict.fromkeys("rt()[]{}/\\-", 0.42),
+    **dict.fromkeys("sz", 0.53),
+    **dict.fromkeys("c", 0.56),
+    **dict.fromkeys("abdeghknopquvxy", 0.64),
+    **dict.fromkeys("_", 0.5),
+    **dict.fromkeys("wABCDEFGHKNOPQRSTUVXYZ&", 0.84),
+    **dict.fromkeys("IJL", 0.56),
+    **dict.fromkeys("mMW@%", 1.0),
+    **dict.fromkeys("×+=<>~^⊕·→", 0.84),
+}
+_DEFAULT_WIDTH = 0.9  # anything else (accents, CJK, symbols): wide, so that the estimate stays an upper bound
+_SAFETY = 1.06  # hinting and kerning at small sizes
+
+
+def text_width(text: str, size: float) -> float:
+    """Estimated width in px of `text` set in `size` px DejaVu Sans (an upper bound)."""
+    return round(sum(_WIDTHS.get(ch, _DEFAULT_WIDTH) for ch in text) * size * _SAFETY, 2)
+
+
+def line_height(size: float) -> float:
+    """Baseline-to-baseline distance for `size` px text: 1.25 em."""
+    return size * 1.25
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """`64×56×56` for C×H×W, `4096` for a vector."""
+    return "×".join(str(d) for d in shape)
+
+
+def map_label(shape: tuple[int, ...]) -> str:
+    """The classic figures' label: `96@55×55` (C maps of H×W), or the length of a vector."""
+    if len(shape) == 3:
+        return f"{shape[0]}@{shape[1]}×{shape[2]}"
+    return str(shape[0])
+
+
+def _pair(values: dict, key: str) -> tuple[int, int] | None:
+    value = values.get(key)
+    if value is None:
+        return None
+    return tuple(value) if isinstance(value, tuple) else (value, value)
+
+
+def _kernel(values: dict) -> str:
+    kernel = _pair(values, "kernel")
+    stride = _pair(values, "stride")
+    text = f"{kernel[0]}×{kernel[1]}" if kernel else ""
+    if stride and stride != (1, 1):
+        text += f"/{stride[0]}" if stride[0] == stride[1] else f"/{stride[0]}×{stride[1]}"
+    return text
+
+
+SHORT_NAMES = {"batchnorm": "bn", "convtranspose": "deconv", "globalavgpool": "global avgpool"}
+
+
+def caption(report) -> str:
+    """One line naming what a layer does: `conv 11×11/4`, `maxpool 3×3/2`, `fc 4096`, `relu`."""
+    kind = report.kind
+    values = report.instance.values
+    name = SHORT_NAMES.get(kind, kind)
+    if kind in ("conv", "convtranspose"):
+        text = f"{name} {_kernel(values)}"
+        dilation = _pair(values, "dilation")
+        if dilation and dilation != (1, 1):
+            text += f" d{dilation[0]}"
+        groups = values.get("groups", 1)
+        if groups and groups > 1:
+            depthwise = len(report.input) == 3 and groups == report.input[0] == values.get("filters")
+            text += " dw" if depthwise else f" g{groups}"
+        return text
+    if kind in ("maxpool", "avgpool", "l2pool"):
+        return f"{name} {_kernel(values)}"
+    if kind in ("adaptiveavgpool", "adaptivemaxpool") and len(report.output) == 3:
+        return f"{name} {report.output[1]}×{report.output[2]}"
+    if kind == "upsample":
+        scale = _pair(values, "scale") or (1, 1)
+        return f"upsample ×{scale[0]}" if scale[0] == scale[1] else f"upsample ×{scale[0]}×{scale[1]}"
+    if kind == "fc":
+        return f"fc {report.output[0]}"
+    if kind == "dropout":
+        p = values.get("p")
+        return f"dropout {_number(p)}" if p is not None else "dropout"
+    return name
+
+
+def filters_text(report) -> str:
+    """The number of output channels of a conv, for the graph style's boxes (`, 64`)."""
+    if report.kind in ("conv", "convtranspose") and len(report.output) == 3:
+        return f", {report.output[0]}"
+    return ""
+
+
+def _number(value) -> str:
+    if isinstance(value, Fraction):
+        value = float(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+MERGE_SYMBOLS = {"add": "+", "concat": "⊕", "mul": "×"}
+
+
+def merge_symbol(report) -> str:
+    return MERGE_SYMBOLS.get(report.kind, "?")
+
+
+def merge_caption(report) -> str:
+    """`residual +`, `concat`, or the scope the merge belongs to: `inception3a · concat`."""
+    word = "residual" if report.instance.values.get("residual") else report.kind
+    scope = report.name.rsplit(".", 1)[0] if "." in report.name else ""
+    return f"{scope} · {word}" if scope else word
