@@ -266,33 +266,21 @@ class GraphLayout:
 
     def draw(self, result, units: list, title: str) -> Picture:
         entry = InputUnit(result.input_shape)
-        columns = self.columns(units)
-        m0, c = 0.0, 0.0
-        previous_end = None
-        for index, column in enumerate(columns):
+        c = 0.0
+        previous = None  # (end on the main axis, axis line, reach after it) of the column before
+        for column in self.columns(units):
             extent = self.measure_sequence(column, trailing=True)
-            if index:
-                c += previous_after + GUTTER + extent.before
-                gutter = c - extent.before - GUTTER / 2
-                self.canvas.line(
-                    [
-                        (previous_end, previous_c),
-                        (previous_end + 10, previous_c),
-                        (previous_end + 10, gutter),
-                        (m0 - 10, gutter),
-                        (m0 - 10, c),
-                        (m0, c),
-                    ],
-                    arrow=True,
-                )
-                end = self.place_sequence(column, m0, c, trailing=True)
+            if previous is None:
+                start = self.place_input(entry, 0.0, c)
+                after = max(extent.after, self.measure_input(entry).after)
             else:
-                start = self.place_input(entry, m0, c)
-                end = self.place_sequence(column, start, c, trailing=True)
-            self.place_output(end, c)
-            previous_end, previous_c, previous_after = end + 0.0, c, extent.after
-            if index == 0:
-                previous_after = max(extent.after, self.measure_input(entry).after)
+                end, axis, reach = previous
+                c = axis + reach + GUTTER + extent.before
+                gutter = axis + reach + GUTTER / 2
+                route = [(end, axis), (end + 10, axis), (end + 10, gutter), (-10, gutter), (-10, c), (0.0, c)]
+                self.canvas.line(route, arrow=True)
+                start, after = 0.0, extent.after
+            previous = (self.place_sequence(column, start, c, trailing=True), c, after)
         return self.canvas.finish(title)
 
     def columns(self, units: list) -> list[list]:
@@ -328,9 +316,6 @@ class GraphLayout:
             baseline += line_height(size)
             self.canvas.text(x + w / 2, baseline - 0.3 * size, text, size, cls="label", owner=owner, bold=size == FONT)
         return self.place_gap(None, m + main, c)
-
-    def place_output(self, end: float, c: float) -> None:
-        pass  # the last edge's arrow and label say what comes out
 
 
 @dataclass
