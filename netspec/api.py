@@ -240,7 +240,7 @@ def check(
     settings = _memory_settings(batch, dtype, optimizer, device, memory)
     source, note = resolve_spec(spec, name)
     result = check_source(source)
-    estimate_ = training_memory(result, **settings)
+    estimate_ = training_memory(result, **settings, spelling=("batch={}", "memory="))
     return Report(result, estimate_, settings["limit"], note)
 
 
@@ -281,12 +281,14 @@ def training_memory(
     optimizer: str | None = None,
     device: str = "cuda",
     limit: int | None = None,
+    spelling: tuple[str, str] = ("--batch {}", "--memory"),
 ) -> MemoryEstimate | None:
     """The memory of one training step of a checked spec (None when it has errors), with the
     defaults that `netspec check` and `netspec.check` share: `batch` and `optimizer` are the
     `train { }` block's when not given, else 1 and adam, and the block's optimizer options
     (amsgrad, momentum) count when the optimizer is the block's. With `limit` (bytes), a step
-    that needs more adds a `memory-limit` warning to `result.diagnostics`."""
+    that needs more adds a `memory-limit` warning to `result.diagnostics`, whose hint names the
+    settings as `spelling` does: the command line's flags, or `check`'s arguments."""
     if not result.ok:
         return None
     settings = result.train_settings  # None when the spec has no train block
@@ -297,13 +299,14 @@ def training_memory(
     slots = optimizer_slots(optimizer, block.amsgrad, block.momentum) if same else optimizer_slots(optimizer)
     memory = estimate(result, batch=batch, dtype=dtype, optimizer=optimizer, device=device, slots=slots)
     if limit is not None:
-        _warn_over_memory(result, memory, limit)
+        _warn_over_memory(result, memory, limit, spelling)
     return memory
 
 
-def _warn_over_memory(result: CheckResult, memory: MemoryEstimate, limit: int) -> None:
+def _warn_over_memory(result: CheckResult, memory: MemoryEstimate, limit: int, spelling: tuple[str, str]) -> None:
     """A warning, at the train block (else at `input`), when one training step at the batch in
     use needs more than `--memory`: with the largest batch that fits, or why none does."""
+    batch_setting, memory_setting = spelling
     from netspec.units import fmt_bytes
 
     if memory.total <= limit:
@@ -312,17 +315,20 @@ def _warn_over_memory(result: CheckResult, memory: MemoryEstimate, limit: int) -
     train = result.network.train
     span = train.word_span if train is not None else result.network.input_span
     if largest >= 1:
-        hint = f"the largest batch that fits is {largest:,} (`--batch {largest}`), or give more with --memory"
+        hint = (
+            f"the largest batch that fits is {largest:,} (`{batch_setting.format(largest)}`), "
+            f"or give more with {memory_setting}"
+        )
     else:
         hint = (
             f"not even batch 1 fits: the weights, gradients and optimizer state alone take {fmt_bytes(memory.fixed)}"
             if memory.fixed >= limit
-            else "not even batch 1 fits: make the layers smaller or give more with --memory"
+            else f"not even batch 1 fits: make the layers smaller or give more with {memory_setting}"
         )
     result.diagnostics.warning(
         "memory-limit",
         f"one training step at batch {memory.batch:,} needs {fmt_bytes(memory.total)}, "
-        f"more than the {fmt_bytes(limit)} of --memory",
+        f"more than the {fmt_bytes(limit)} of {memory_setting}",
         span,
         hint,
     )

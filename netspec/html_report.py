@@ -25,13 +25,14 @@ from netspec.report import _rf as rf_text
 from netspec.report import line_text, statement_text
 from netspec.units import fmt_bytes, fmt_count
 
-HEAD_ROWS = 300
-TAIL_ROWS = 100
+HEAD_ROWS = 200
+TAIL_ROWS = 50
 COLOURS = {ERROR: "#d9534f", WARNING: "#c98a1a", "note": "#5b8fd9", "ok": "#3a9e5c"}
 RULE = "rgba(127,127,127,0.35)"
 SHADE = "rgba(127,127,127,0.12)"
 MONO = "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
-CELL = f"padding: 1px 8px; border-bottom: 1px solid {RULE}; white-space: nowrap"
+CELL = "padding:1px 8px"  # short: it is repeated in every cell of up to 250 rows
+ROW = f"border-bottom:1px solid {RULE}"
 COLUMNS = ("#", "line", "layer", "name", "output", "params", "MACs", "RF", "jump")
 RIGHT = {"#", "line", "params", "MACs"}
 
@@ -75,10 +76,9 @@ def _row(cells: list[str], header: bool = False) -> str:
     out = []
     for column, cell in zip(COLUMNS, cells):
         align = "right" if column in RIGHT else "left"
-        weight = "; font-weight: bold" if header else ""
-        shade = f"; background: {SHADE}" if header else ""
-        out.append(f'<{tag} style="{CELL}; text-align: {align}{weight}{shade}">{cell}</{tag}>')
-    return "<tr>" + "".join(out) + "</tr>"
+        out.append(f'<{tag} style="{CELL};text-align:{align}">{cell}</{tag}>')
+    shade = f";background:{SHADE};font-weight:bold" if header else ""
+    return f'<tr style="{ROW}{shade}">' + "".join(out) + "</tr>"
 
 
 def _layer_table(result: CheckResult) -> str:
@@ -105,7 +105,7 @@ def _layer_table(result: CheckResult) -> str:
     for layer in chosen:
         if layer is None:
             rows.append(
-                f'<tr><td colspan="{len(COLUMNS)}" style="{CELL}; opacity: 0.7">… {skipped:,} layers not shown '
+                f'<tr style="{ROW}"><td colspan="{len(COLUMNS)}" style="{CELL};opacity:0.7">… {skipped:,} layers not shown '
                 f"(Report.layers lists them all) …</td></tr>"
             )
             continue
@@ -126,7 +126,7 @@ def _layer_table(result: CheckResult) -> str:
         )
     header = _row([_escaped(c) for c in COLUMNS], header=True)
     return (
-        '<table data-netspec="layers" style="border-collapse: collapse; margin: 0 0 8px 0; '
+        '<table data-netspec="layers" style="border-collapse: collapse; margin: 0 0 8px 0; white-space: nowrap; '
         'font-size: 12px; font-variant-numeric: tabular-nums">'
         f"<thead>{header}</thead><tbody>{''.join(rows)}</tbody></table>"
     )
