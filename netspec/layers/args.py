@@ -181,6 +181,7 @@ def padding(allow_valid: bool = True) -> Callable[[Value], tuple[int, int] | str
             raise ArgError(f"expected a number, HxW, or {words}, {_got(value)}")
         return to_pair(value)
 
+    convert.words = ("same", "valid") if allow_valid else ("same",)  # the words it takes (editor completion)
     return convert
 
 
@@ -191,6 +192,9 @@ def boolean(value: Value) -> bool:
     if word in ("false", "no", "off", "0"):
         return False
     raise ArgError(f"expected true or false, {_got(value)}")
+
+
+boolean.words = ("true", "false")  # the words it takes (editor completion)
 
 
 def real(minimum: float | None = None, maximum: float | None = None, below: float | None = None):
@@ -221,6 +225,7 @@ def choice(*words: str) -> Callable[[Value], str]:
             )
         return word
 
+    convert.words = words  # the words it takes (editor completion)
     return convert
 
 

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from netspec.loading import UsageError
 
+INSTALL_HINT = "netspec lsp needs pygls: pip install 'netspec[lsp]'"
+
 
 def add_parser(commands) -> None:
     """Add `lsp` to the `netspec` sub-command parsers."""
-    commands.add_parser("lsp", help="(not built yet)")
+    lsp = commands.add_parser(
+        "lsp", help="a Language Server over stdio: diagnostics, hover, inlay hints, completion (docs/editors.md)"
+    )
+    lsp.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default and only transport)")
 
 
 def run(args) -> int:
-    raise UsageError("netspec lsp is not built yet")
+    """Serve one editor over stdin/stdout until it exits."""
+    try:
+        import lsprotocol  # noqa: F401
+        import pygls  # noqa: F401
+    except ImportError:
+        raise UsageError(INSTALL_HINT) from None
+    from netspec.lsp.server import serve_stdio
+
+    return serve_stdio()

@@ -1,0 +1,96 @@
+"""Go to definition (a block call → its `block` line) and the document's outline: the network with
+its labelled layers, block calls and merges; each block with its own; the `train` settings."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from lsprotocol import types
+
+from netspec.lsp.document import Analysis, block_end
+from netspec.lsp.ranges import position, span_range
+from netspec.source import Span
+from netspec.syntax import Statement
+
+SymbolKind = types.SymbolKind
+
+
+def definition(analysis: Analysis, statement: Statement, encoding: str) -> types.Location | None:
+    """Where the block a call statement names is defined: its `block NAME …` line."""
+    block = analysis.blocks.get(statement.word.lower())
+    if block is None or block is statement:
+        return None
+    return types.Location(uri=analysis.uri, range=span_range(analysis.lines, block.span, encoding))
+
+
+def document_symbols(analysis: Analysis, encoding: str) -> list[types.DocumentSymbol]:
+    """The outline: the network (its labelled statements inside), every block, `train`."""
+    lines = analysis.lines
+    if not analysis.statements:
+        return []
+    symbols: list[types.DocumentSymbol] = []
+    network_children: list[types.DocumentSymbol] = []
+    network_statement = None
+    for statement in analysis.statements:
+        word = statement.word.lower()
+        if word == "block" and statement.body is not None and statement.args:
+            params = " ".join(v.text for v in statement.args[1:])
+            symbols.append(_symbol(analysis, statement, statement.args[0].text, SymbolKind.Class, params, encoding))
+        elif word == "train" and statement.body is not None:
+            symbols.append(_symbol(analysis, statement, "train", SymbolKind.Namespace, "training settings", encoding))
+        elif word == "network" and network_statement is None:
+            network_statement = statement
+        else:
+            network_children += _labelled(analysis, statement, encoding)
+    result = analysis.result
+    name = result.name if result.network is not None else PurePosixPath(analysis.source.name).stem
+    end = position(lines, len(lines), len(lines[-1]) + 1 if lines else 1, encoding)
+    anchor = network_statement.span if network_statement is not None else Span.point(1, 1, 0)
+    detail = "network"
+    if result.ok:
+        detail = f"{_shape(result.input_shape)} → {_shape(result.output_shape)}, {result.params:,} params"
+    network = types.DocumentSymbol(
+        name=name or "network",
+        kind=SymbolKind.Module,
+        range=types.Range(start=types.Position(line=0, character=0), end=end),
+        selection_range=span_range(lines, anchor, encoding),
+        detail=detail,
+        children=network_children,
+    )
+    return [network, *symbols]
+
+
+def _labelled(analysis: Analysis, statement: Statement, encoding: str) -> list[types.DocumentSymbol]:
+    """The symbol of a labelled statement (its labelled descendants inside), or the labelled
+    descendants of an unlabelled one (a `repeat`)."""
+    if statement.label is None:
+        return [s for child in statement.body or () for s in _labelled(analysis, child, encoding)]
+    word = statement.word.lower()
+    kind = SymbolKind.Object if statement.body is not None or word in analysis.blocks else SymbolKind.Field
+    return [_symbol(analysis, statement, statement.label, kind, statement.text, encoding)]
+
+
+def _symbol(analysis: Analysis, statement: Statement, name: str, kind, detail: str, encoding: str):
+    lines = analysis.lines
+    span = statement.span
+    if statement.body is not None:
+        end_line, end_column = block_end(analysis.source, statement)
+        full = Span(span.line, span.column, end_line, end_column)
+    else:
+        full = span
+    children = [s for child in statement.body or () for s in _labelled(analysis, child, encoding)]
+    selection = statement.label_span if statement.label_span is not None else statement.word_span
+    if statement.word.lower() == "block" and statement.args:
+        selection = statement.args[0].span
+    return types.DocumentSymbol(
+        name=name,
+        kind=kind,
+        range=span_range(lines, full, encoding),
+        selection_range=span_range(lines, selection, encoding),
+        detail=detail,
+        children=children,
+    )
+
+
+def _shape(shape) -> str:
+    return "×".join(str(d) for d in shape) if shape else "?"

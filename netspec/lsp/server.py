@@ -1,0 +1,204 @@
+"""The language server: thin pygls handlers over `netspec.lsp`'s features.
+
+Documents are synchronized whole (`TextDocumentSyncKind.Full`). Each version is checked once, in a
+worker thread (the server keeps answering meanwhile), DEBOUNCE_S after the last change; hover,
+inlay hints, completion and the rest reuse that check when the text is the same. A handler that
+fails logs the traceback to the client (`window/logMessage`) and answers nothing; the server
+goes on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import os
+import sys
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+
+from netspec import __version__
+from netspec.lsp.completion import complete
+from netspec.lsp.document import Analysis
+from netspec.lsp.hover import hover_text
+from netspec.lsp.inlay import inlay_hints
+from netspec.lsp.navigation import definition, document_symbols
+from netspec.lsp.positions import ENCODINGS, UTF16, from_lsp
+from netspec.lsp.publish import lsp_diagnostics
+
+DEBOUNCE_S = 0.15  # after a change: typing a word does not check every letter
+log = logging.getLogger(__name__)
+
+
+class Documents:
+    """The latest check of each open document, shared by every feature; one check at a time."""
+
+    def __init__(self):
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netspec-check")
+        self.checks: dict[str, tuple[str, asyncio.Future]] = {}
+        self.pending: dict[str, asyncio.Task] = {}
+
+    async def analysis(self, uri: str, text: str) -> Analysis:
+        cached = self.checks.get(uri)
+        if cached is None or cached[0] != text:
+            future = asyncio.get_running_loop().run_in_executor(self.executor, Analysis, uri, text)
+            cached = self.checks[uri] = (text, future)
+        return await asyncio.shield(cached[1])
+
+    def forget(self, uri: str) -> None:
+        self.checks.pop(uri, None)
+        task = self.pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+
+
+def encoding_of(server: LanguageServer) -> str:
+    """The position encoding agreed at `initialize` (pygls picks the client's first that it knows)."""
+    encoding = str(getattr(server.workspace, "position_encoding", UTF16) or UTF16)
+    return encoding if encoding in ENCODINGS else UTF16
+
+
+def guarded(server: LanguageServer, default=None):
+    """Run an (async) handler; on any exception, log it to the client and answer `default`."""
+
+    def wrap(handler):
+        @functools.wraps(handler)
+        async def run(*args):
+            try:
+                return await handler(*args)
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 (a bug in one request must not end the server)
+                report_failure(server, handler.__name__, error)
+                return default
+
+        return run
+
+    return wrap
+
+
+def report_failure(server: LanguageServer, where: str, error: BaseException) -> None:
+    text = "".join(traceback.format_exception(error))[-4000:]
+    log.error("netspec lsp: %s failed: %s", where, text)
+    try:
+        server.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Error, message=f"netspec lsp: {where} failed:\n{text}")
+        )
+    except Exception:  # noqa: BLE001 (the client is gone: nothing more to tell it)
+        pass
+
+
+def build_server() -> LanguageServer:
+    server = LanguageServer("netspec", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+    documents = Documents()
+
+    def text_of(uri: str) -> str:
+        return server.workspace.get_text_document(uri).source
+
+    async def at(params) -> tuple[Analysis, int, int]:
+        """The check of the document and the request's position as netspec's (line, column)."""
+        uri = params.text_document.uri
+        analysis = await documents.analysis(uri, text_of(uri))
+        line, column = from_lsp(analysis.lines, params.position.line, params.position.character, encoding_of(server))
+        return analysis, line, column
+
+    async def publish(uri: str, delay: float) -> None:
+        try:
+            if delay:
+                await asyncio.sleep(delay)
+            document = server.workspace.get_text_document(uri)
+            text, version = document.source, document.version
+            analysis = await documents.analysis(uri, text)
+            if server.workspace.get_text_document(uri).source != text:
+                return  # changed meanwhile: the next publish sends it
+            server.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(
+                    uri=uri, version=version, diagnostics=lsp_diagnostics(analysis, encoding_of(server))
+                )
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:  # noqa: BLE001
+            report_failure(server, "diagnostics", error)
+
+    def schedule(uri: str, delay: float) -> None:
+        task = documents.pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        documents.pending[uri] = asyncio.ensure_future(publish(uri, delay))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        schedule(params.text_document.uri, 0)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        schedule(params.text_document.uri, DEBOUNCE_S)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        documents.forget(params.text_document.uri)
+        server.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    @guarded(server)
+    async def hover(params: types.HoverParams) -> types.Hover | None:
+        analysis, line, column = await at(params)
+        statement = analysis.statement_at(line, column)
+        text = hover_text(analysis, statement) if statement is not None else None
+        if text is None:
+            return None
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+    @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
+    @guarded(server, default=[])
+    async def inlay_hint(params: types.InlayHintParams) -> list[types.InlayHint]:
+        uri = params.text_document.uri
+        analysis = await documents.analysis(uri, text_of(uri))
+        return inlay_hints(analysis, params.range.start.line + 1, params.range.end.line + 1, encoding_of(server))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["=", " "], resolve_provider=False)
+    )
+    @guarded(server)
+    async def completion(params: types.CompletionParams) -> types.CompletionList | None:
+        analysis, line, column = await at(params)
+        items = complete(analysis.source.text, line - 1, column - 1, analysis.blocks)
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    @guarded(server)
+    async def goto_definition(params: types.DefinitionParams) -> types.Location | None:
+        analysis, line, column = await at(params)
+        statement = analysis.statement_at(line, column)
+        return definition(analysis, statement, encoding_of(server)) if statement is not None else None
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    @guarded(server, default=[])
+    async def symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        uri = params.text_document.uri
+        analysis = await documents.analysis(uri, text_of(uri))
+        return document_symbols(analysis, encoding_of(server))
+
+    return server
+
+
+def serve_stdio() -> int:
+    """Serve one client over stdin/stdout until it says `exit`: 0 when `shutdown` came first, else 1
+    (LSP 3.17, "exit"). The protocol gets its own handle on stdout, and `print` goes to stderr
+    meanwhile, so that nothing else can write into the message stream."""
+    server = build_server()
+    protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    stdout, sys.stdout = sys.stdout, sys.stderr
+    try:
+        server.start_io(sys.stdin.buffer, protocol_out)
+    finally:
+        sys.stdout = stdout
+        if not protocol_out.closed:
+            protocol_out.close()
+    return 0 if getattr(server.protocol, "_shutdown", True) else 1
