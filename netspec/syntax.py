@@ -2,7 +2,7 @@
 
 The grammar (grammars/netspec.lark) only knows the shape of a statement:
 `[label:] word value... key=value... [{ body }]`. Meaning is given later by `netspec.elaborate`.
-Parsing uses Lark's stand-alone LALR(1) parser generated from that grammar, with error recovery:
+Parsing runs the LALR(1) tables Lark builds from that grammar (netspec/lalr.py), with error recovery:
 after an error the rest of the line is skipped and parsing goes on, so that all syntax errors of a
 file are reported at once (at most one per line).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from netspec import _grammar_parser as lark_runtime
+from netspec import lalr
 from netspec.diagnostics import Diagnostics
 from netspec.expressions import Binary
 from netspec.record import Record
@@ -143,7 +143,7 @@ class Statement(Record):
 
 @lru_cache(maxsize=1)
 def _parser():
-    return lark_runtime.Lark_StandAlone()
+    return lalr.Parser()
 
 
 def parse(source: SourceFile, diagnostics: Diagnostics) -> list[Statement] | None:
@@ -182,7 +182,7 @@ def _parse_tree(source: SourceFile, diagnostics: Diagnostics):
 
     try:
         return _parser().parse(source.text, on_error=on_error)
-    except lark_runtime.UnexpectedInput as error:
+    except lalr.UnexpectedInput as error:
         span = _error_span(error, source)
         if count >= MAX_SYNTAX_ERRORS:
             diagnostics.note("too-many-errors", f"stopped after {count} syntax errors", span)
@@ -205,7 +205,7 @@ def _error_span(error, source: SourceFile) -> Span:
 
 
 def _report(error, span: Span, source: SourceFile, diagnostics: Diagnostics) -> None:
-    if isinstance(error, lark_runtime.UnexpectedCharacters):
+    if isinstance(error, lalr.UnexpectedCharacters):
         char = source.line_text(span.line)[span.column - 1 : span.column] or "?"
         shown = char if char.isprintable() else f"\\x{ord(char):02x}"
         hint = STATEMENT_SHAPE

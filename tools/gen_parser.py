@@ -1,132 +1,155 @@
 """Regenerate netspec/_grammar_parser.py from grammars/netspec.lark.
 
-    python tools/gen_parser.py           # rewrite the parser module
-    python tools/gen_parser.py --check   # exit 1 if it was made from another grammar
+    python tools/gen_parser.py           # rewrite the parser tables
+    python tools/gen_parser.py --check   # exit 1 if they were made from another grammar
 
-The module is Lark's stand-alone LALR(1) parser for our grammar. It is generated (never edited by
-hand) so that `netspec check` does not pay for importing Lark and building parse tables at every
-start: the whole check stays close to the cost of starting Python. Lark's generator does not
-emit its tables in a stable order, so freshness is tracked by the grammar's digest in the header.
+The grammar is the single source of truth; Lark builds everything from it here, at generation
+time: the LALR(1) parse table, the contextual lexers (for each parser state, one regular
+expression of the terminals that state accepts, in the order Lark tries them) and, for every
+rule, how its tree is built (which children are kept, which inlined, where `[x]` leaves a None,
+whether a `?rule` with one child is replaced by it). The module holds only these tables, as plain
+literals, and netspec/lalr.py runs them exactly as Lark's own LALR parser does, error recovery
+included (tests/test_parser_tables.py compares the two on the shipped and on random specs).
+
+Why not Lark's stand-alone parser: importing its 3,500-line runtime and deserializing its tables
+took about 7 ms of every `netspec check` (more than the whole check of AlexNet); the tables
+alone import in a fraction of a millisecond. Lark's state numbering is not stable between runs,
+so freshness is tracked by the grammar's digest in the header.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GRAMMAR = ROOT / "grammars" / "netspec.lark"
 OUTPUT = ROOT / "netspec" / "_grammar_parser.py"
-# No --propagate_positions: netspec reads positions from the tokens, never from tree nodes, and
-# computing node positions at every reduction doubled the parse time of a 10,000-layer spec.
-OPTIONS = ["--maybe_placeholders"]
+SHIFT, REDUCE = 0, 1
 
 
 def grammar_digest() -> str:
     return hashlib.sha256(GRAMMAR.read_bytes()).hexdigest()
 
 
+def build_lark():
+    """The parser netspec's tables come from: LALR(1), contextual lexer, `[x]` kept as None."""
+    import lark
+
+    return lark.Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", maybe_placeholders=True)
+
+
+def _tree_plan(rule) -> tuple | None:
+    """How Lark builds the tree of `rule` from the values it reduces: None (all of them, as they
+    are), or (to_include, trailing_nones) with to_include = ((index, inline, nones_before), ...),
+    taken from Lark's own `maybe_create_child_filter`."""
+    from lark.parse_tree_builder import ChildFilterLALR, ChildFilterLALR_NoPlaceholders, maybe_create_child_filter
+
+    made = maybe_create_child_filter(rule.expansion, rule.options.keep_all_tokens, False, rule.options.empty_indices)
+    if made is None:
+        return None
+    if made.func is ChildFilterLALR:
+        to_include, trailing = made.args
+        return tuple((i, bool(inline), nones) for i, inline, nones in to_include), trailing
+    if made.func is ChildFilterLALR_NoPlaceholders:
+        (to_include,) = made.args
+        return tuple((i, bool(inline), 0) for i, inline in to_include), 0
+    raise SystemExit(f"Lark built an unexpected child filter {made.func!r}: update tools/gen_parser.py")
+
+
+def tables() -> dict:
+    """Everything netspec/lalr.py needs, as plain Python values."""
+    from lark.parsers.lalr_analysis import Shift
+
+    parser = build_lark()
+    frontend = parser.parser
+    if frontend.lexer.__class__.__name__ != "ContextualLexer" or parser.options.postlex is not None:
+        raise SystemExit("the parser is not Lark's contextual lexer without postlex: update tools/gen_parser.py")
+    table = frontend.parser.parser.parse_table
+    rules = []
+    states = []
+    for number in range(len(table.states)):
+        actions = {}
+        for symbol, (action, argument) in table.states[number].items():
+            if action is Shift:
+                actions[str(symbol)] = (SHIFT, argument)
+                continue
+            name = argument.alias or argument.options.template_source or argument.origin.name
+            expand1 = bool(argument.options.expand1 and not argument.alias)
+            rule = (str(argument.origin.name), len(argument.expansion), str(name), expand1, _tree_plan(argument))
+            if rule not in rules:  # what a reduction does: rules that differ only in their symbols are one
+                rules.append(rule)
+            actions[str(symbol)] = (REDUCE, rules.index(rule))
+        states.append(actions)
+    if sorted(table.states) != list(range(len(states))):
+        raise SystemExit("the parse table's states are not numbered 0..n-1: update tools/gen_parser.py")
+
+    contextual = frontend.lexer
+    lexers: list = []  # each distinct lexer once (Lark makes one per set of accepted symbols)
+
+    def index_of(basic) -> int:
+        scanner = basic.scanner
+        if basic.callback:
+            raise SystemExit("a lexer has callbacks (string terminals inside regexps): update tools/gen_parser.py")
+        allowed = scanner.allowed_types - basic.ignore_types or {"<END-OF-FILE>"}
+        lexer = (tuple(m.pattern for m in scanner._mres), tuple(sorted(allowed)))
+        if lexer not in lexers:
+            lexers.append(lexer)
+        return lexers.index(lexer)
+
+    state_lexer = tuple(index_of(contextual.lexers[number]) for number in range(len(states)))
+    root = contextual.root_lexer
+    root_lexer = index_of(root)
+    return {
+        "START_STATE": table.start_states["start"],
+        "END_STATE": table.end_states["start"],
+        "LEXERS": tuple(lexers),
+        "STATE_LEXER": state_lexer,
+        "ROOT_LEXER": root_lexer,
+        "IGNORE": tuple(sorted(root.ignore_types)),
+        "NEWLINE_TYPES": tuple(sorted(root.newline_types)),
+        "RULES": tuple(rules),
+        "STATES": tuple(states),
+    }
+
+
+COMMENTS = {
+    "START_STATE": "the state the parser starts in",
+    "END_STATE": "reaching it on the end of the input accepts",
+    "LEXERS": "(regular expressions tried in turn, each of named alternatives in Lark's order; allowed terminals)",
+    "STATE_LEXER": "the lexer each parser state uses (Lark's contextual lexer)",
+    "ROOT_LEXER": "all terminals: what a token that does not fit its state is read as, for the error",
+    "IGNORE": "terminals the lexer skips",
+    "NEWLINE_TYPES": "terminals whose text may hold line breaks (Lark counts lines only in these)",
+    "RULES": "(name, length, tree name, ?rule, tree plan); tree plan: None or ((index, inline, Nones before), ...), Nones after",  # noqa: E501
+    "STATES": "per state: {terminal or rule: (0, next state) shift | (1, rule) reduce}",
+}
+
+
 def generate() -> str:
-    digest = grammar_digest()
-    result = subprocess.run(
-        [sys.executable, "-m", "lark.tools.standalone", *OPTIONS, str(GRAMMAR)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    header = (
-        "# ruff: noqa\n"
-        "# fmt: off\n"
-        "# Generated by tools/gen_parser.py from grammars/netspec.lark -- do not edit.\n"
-        f"# grammar sha256: {digest}\n"
-    )
-    code = _without_unused_imports(_without_optional_regex(result.stdout))
-    return header + _without_dataclasses_and_inspect(code)
+    import lark
 
-
-def _without_optional_regex(code: str) -> str:
-    """The generated runtime imports the third-party `regex` module when it is installed, which
-    costs ~10 ms at every start; our grammar needs only the standard `re`, so that import goes."""
-    optional = "try:\n    import regex\n    _has_regex = True\nexcept ImportError:\n    _has_regex = False\n"
-    if optional not in code:
-        raise SystemExit("the generated parser changed shape: update _without_optional_regex")
-    return code.replace(optional, "_has_regex = False  # netspec: the standard `re` suffices for this grammar\n")
-
-
-QUIET_LOGGER = """from typing import Generic, AnyStr
-
-
-class _QuietLogger:  # netspec: Lark's logger is set to CRITICAL and never logs; `logging` costs ~5 ms
-    def _ignore(self, *args, **kwargs):
-        pass
-
-    debug = info = warning = error = exception = critical = _ignore
-
-
-logger = _QuietLogger()
-"""
-
-
-def _without_unused_imports(code: str) -> str:
-    """`logging` (for a logger that stays silent) and `pickle`, `zlib`, `base64` (for Lark's grammar
-    cache and compressed tables, which the stand-alone parser never uses) cost ~10 ms at every start
-    of `netspec check`; the logger becomes a silent stand-in and the other imports go."""
-    logging_setup = (
-        "import logging\nfrom dataclasses import dataclass\nfrom typing import Generic, AnyStr\n\n"
-        'logger: logging.Logger = logging.getLogger("lark")\nlogger.addHandler(logging.StreamHandler())\n'
-        "##\n\n##\n\nlogger.setLevel(logging.CRITICAL)\n"
-    )
-    cache_imports = "import pickle, zlib, base64\n"
-    if code.count(logging_setup) != 1 or code.count(cache_imports) != 1:
-        raise SystemExit("the generated parser changed shape: update _without_unused_imports")
-    return code.replace(logging_setup, QUIET_LOGGER).replace(cache_imports, "")
-
-
-TEXT_SLICE_DATACLASS = """@dataclass(frozen=True)
-class TextSlice(Generic[AnyStr]):
-    #--
-    text: AnyStr
-    start: int
-    end: int
-
-    def __post_init__(self):
-"""
-
-TEXT_SLICE_PLAIN = """class TextSlice(Generic[AnyStr]):  # netspec: a plain class, see tools/gen_parser.py
-    #--
-    text: AnyStr
-    start: int
-    end: int
-
-    def __init__(self, text, start, end):
-        self.text = text
-        self.start = start
-        self.end = end
-        self.__post_init__()
-
-    def __post_init__(self):
-"""
-
-INSPECT_IMPORT = "from inspect import getmembers, getmro\n"
-V_ARGS_START = "    def _apply_v_args(cls, visit_wrapper):\n"
-V_ARGS_LAZY_IMPORT = "        from inspect import getmembers, getmro  # netspec: only v_args needs it\n"
-
-
-def _without_dataclasses_and_inspect(code: str) -> str:
-    """`dataclasses` (with the `inspect` it imports) costs ~7 ms at every start, and the runtime
-    uses it for one class, `TextSlice`, which Lark only constructs and reads: it becomes a plain
-    class with the same `__init__`. `inspect` is otherwise needed only by `v_args`, which netspec
-    never uses: its import moves into that method."""
-    if code.count(TEXT_SLICE_DATACLASS) != 1 or code.count(INSPECT_IMPORT) != 1 or code.count(V_ARGS_START) != 1:
-        raise SystemExit("the generated parser changed shape: update _without_dataclasses_and_inspect")
-    code = code.replace(TEXT_SLICE_DATACLASS, TEXT_SLICE_PLAIN).replace(INSPECT_IMPORT, "")
-    code = code.replace(V_ARGS_START, V_ARGS_START + V_ARGS_LAZY_IMPORT)
-    if "dataclass" in code:
-        raise SystemExit("the generated parser still uses dataclasses: update _without_dataclasses_and_inspect")
-    return code
+    lines = [
+        "# ruff: noqa",
+        "# fmt: off",
+        "# Generated by tools/gen_parser.py from grammars/netspec.lark -- do not edit.",
+        f"# grammar sha256: {grammar_digest()}",
+        f"# built by lark {lark.__version__}",
+        '"""The parse tables of grammars/netspec.lark as Lark builds them (LALR(1), contextual lexer);',
+        'netspec/lalr.py runs them. Regenerate with `python tools/gen_parser.py`."""',
+        "",
+    ]
+    for name, value in tables().items():
+        lines.append(f"# {COMMENTS[name]}")
+        if name in ("LEXERS", "RULES", "STATES"):
+            lines.append(f"{name} = (")
+            lines.extend(f"    {item!r}," for item in value)
+            lines.append(")")
+        else:
+            lines.append(f"{name} = {value!r}")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
@@ -135,7 +158,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.check:
         current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-        if f"# grammar sha256: {grammar_digest()}\n" not in current[:400]:
+        if f"# grammar sha256: {grammar_digest()}\n" not in current[:400] or "netspec/lalr.py" not in current[:800]:
             print(f"{OUTPUT.relative_to(ROOT)} is out of date: run python tools/gen_parser.py")
             return 1
         return 0
