@@ -1,0 +1,111 @@
+"""`--rf LAYER`: the input grid and the region one unit of LAYER sees — its receptive field.
+
+The checker gives each layer's receptive field r and jump j per axis (Araujo et al. 2019:
+`r_out = r_in + (k − 1)·j_in`, `j_out = j_in·s`). The square drawn is r×r input pixels around the
+centre of the input: the field of the unit at the centre of the output, exact when the padding is
+symmetric (odd sizes and `pad=(k−1)/2` keep it there). A dashed square, j pixels on, is the field
+of the unit next to it: fields overlap when r > j. A field larger than the input reaches into the
+padding: it is drawn clipped to the grid and the caption says so.
+"""
+
+from __future__ import annotations
+
+from netspec.draw.canvas import Canvas
+from netspec.draw.svg import Picture, Poly, Rect
+from netspec.draw.text import shape_text
+
+FONT = 12.0
+SMALL = 10.0
+GRID = 360.0  # the input grid's longest side in px
+MAX_LINES = 64  # grid lines per axis; beyond that one line every few pixels
+
+
+def _number(value) -> str:
+    value = float(value)
+    return f"{value:g}" if value != int(value) else str(int(value))
+
+
+def grid_step(pixels: int) -> int:
+    """Input pixels between two grid lines: 1, or the smallest step keeping ≤ MAX_LINES lines."""
+    step = 1
+    while pixels / step > MAX_LINES:
+        step *= 2
+    return step
+
+
+def draw_rf(result, report, scale: float = 1.0) -> Picture:
+    """The receptive-field picture of layer `report` of a checked network."""
+    shape = result.input_shape
+    if len(shape) != 3 or report.rf is None:
+        from netspec.draw import DrawError
+
+        raise DrawError(f"--rf {report.name}: receptive fields are drawn for C×H×W inputs and the layers before fc")
+    _, height, width = shape
+    cell = min(16.0, GRID / max(height, width))
+    canvas = Canvas("right")
+    grid_w, grid_h = width * cell, height * cell
+    top = 48.0
+    canvas.items.append(Rect(0, top, grid_w, grid_h, cls="grid", fill="#fafafa", stroke="#888888", owner="grid"))
+    for axis, pixels in (("x", width), ("y", height)):
+        step = grid_step(pixels)
+        for i in range(step, pixels, step):
+            if axis == "x":
+                points = [(i * cell, top), (i * cell, top + grid_h)]
+            else:
+                points = [(0, top + i * cell), (grid_w, top + i * cell)]
+            canvas.items.append(Poly(points, cls="grid", closed=False, stroke="#dddddd", owner="grid"))
+    (rf_h, rf_w), (jump_h, jump_w) = report.rf, report.jump
+    region = _square(width, height, float(rf_w), float(rf_h), 0.0, 0.0)
+    neighbour = _square(width, height, float(rf_w), float(rf_h), float(jump_w), 0.0)
+    for (x0, y0, x1, y1), dashed, fill in ((region, False, "#f5b7b1"), (neighbour, True, "none")):
+        canvas.items.append(
+            Rect(
+                x0 * cell,
+                top + y0 * cell,
+                (x1 - x0) * cell,
+                (y1 - y0) * cell,
+                cls="rf",
+                fill=fill,
+                stroke="#c0392b",
+                owner="rf",
+                dash=dashed,
+            )
+        )
+    centre = (width / 2 * cell, top + height / 2 * cell)
+    canvas.items.append(
+        Rect(centre[0] - 2, centre[1] - 2, 4, 4, cls="rf", fill="#c0392b", stroke="#c0392b", owner="rf")
+    )
+    title = f"receptive field of {report.name} ({shape_text(report.output)}) on the input ({shape_text(shape)})"
+    canvas.text(0, 18, title, FONT, anchor="start", cls="label", owner="title", bold=True)
+    size = f"{_number(rf_h)}×{_number(rf_w)}" if rf_h != rf_w else _number(rf_h)
+    jump = f"{_number(jump_h)}×{_number(jump_w)}" if jump_h != jump_w else _number(jump_h)
+    canvas.text(
+        0,
+        36,
+        f"one unit sees {size} input pixels; its neighbour's field (dashed) is {jump} pixels on",
+        SMALL,
+        anchor="start",
+        cls="label",
+        owner="caption",
+    )
+    notes = []
+    if float(rf_h) > height or float(rf_w) > width:
+        notes.append(f"the field ({size}) is larger than the input ({height}×{width}): it reaches into the padding")
+    step = max(grid_step(height), grid_step(width))
+    notes.append(f"grid: one line every {step} pixel{'s' if step > 1 else ''}; the field of the unit at the centre")
+    y = top + grid_h + 18
+    for note in notes:
+        canvas.text(0, y, note, SMALL, anchor="start", cls="label", owner=f"note{y:.0f}")
+        y += 15
+    picture = canvas.finish(f"receptive field of {report.name} in {result.name}")
+    picture.zoom = scale
+    return picture
+
+
+def _square(
+    width: int, height: int, rf_w: float, rf_h: float, dx: float, dy: float
+) -> tuple[float, float, float, float]:
+    """The field of size rf_w×rf_h centred on the input's centre moved by (dx, dy), clipped to the grid."""
+    x0 = width / 2 + dx - rf_w / 2
+    y0 = height / 2 + dy - rf_h / 2
+    return max(0.0, x0), max(0.0, y0), min(float(width), x0 + rf_w), min(float(height), y0 + rf_h)
