@@ -149,7 +149,12 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
         Route("/api/draw", draw, methods=["POST"]),
         Route("/api/save", save, methods=["POST"]),
     ]
-    return Guard(Starlette(routes=routes), hosts, max_body)
+    return Guard(Starlette(routes=routes, exception_handlers={Exception: _internal_error}), hosts, max_body)
+
+
+def _internal_error(request: Request, error: Exception) -> Response:
+    """A bug in netspec: a JSON answer the page can show (the server logs the traceback)."""
+    return JSONResponse({"error": f"internal error in netspec: {type(error).__name__}; please report this"}, 500)
 
 
 async def _json_body(request: Request, authorized) -> dict | Response:
@@ -192,4 +197,7 @@ def _drawing(draw_svg, text: str, name: str) -> dict:
     result = check_source(SourceFile(name, text))
     if not result.ok:
         return {"ok": False, "error": "the spec has errors; fix them to see the diagram"}
-    return {"ok": True, "svg": draw_svg(result)}
+    try:
+        return {"ok": True, "svg": draw_svg(result)}
+    except ValueError as error:  # netspec.draw.DrawError: a network it cannot draw
+        return {"ok": False, "error": str(error)}
