@@ -367,7 +367,12 @@ def resolve_spec(spec: str | os.PathLike, name: str | None = None) -> tuple[Sour
 
 def _is_bundled_name(text: str) -> bool:
     """`lenet`: a bundled spec's name without `.net` (a word, no folders, no spaces)."""
-    return text.isidentifier() and (resources.specs_dir() / f"{text}{SPEC_SUFFIX}").is_file()
+    if not text.isidentifier():
+        return False
+    try:
+        return (resources.specs_dir() / f"{text}{SPEC_SUFFIX}").is_file()
+    except (OSError, ValueError):  # a name too long for the file system
+        return False
 
 
 def _exists(text: str) -> bool:

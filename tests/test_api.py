@@ -227,6 +227,12 @@ def test_a_missing_file_is_a_spec_error_naming_the_bundled_specs(tmp_path, monke
         netspec.check("input 784 # see my.net")
 
 
+@pytest.mark.parametrize("text", ["", "   ", "x" * 5000, "a\x00b", "lenet "])
+def test_odd_one_liners_are_text(text):
+    report = netspec.check(text)
+    assert not report.ok and report.source.name == "<spec>" and report.errors
+
+
 def test_a_folder_is_a_spec_error(tmp_path):
     with pytest.raises(netspec.SpecError, match="is a folder"):
         netspec.check(tmp_path)
