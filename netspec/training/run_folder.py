@@ -347,6 +347,7 @@ ROW = obj(
         "lr": number(0.0, BIG),
         "seconds": number(0.0, BIG),
         "samples_per_s": optional(number(0.0, BIG)),
+        "warmup_seconds": optional(number(0.0, BIG)),
     },
 )
 SCALAR = optional(number(-BIG, BIG))

@@ -25,7 +25,6 @@ import os
 import signal
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,6 +49,7 @@ from netspec.training.model import compiled_model_class, run_preprocessing
 from netspec.training.optim import build_optimizer, learning_rate, set_lr
 from netspec.training.run_folder import check_writable_folder
 from netspec.training.text import printable
+from netspec.training.timing import EpochClock
 from netspec.units import fmt_bytes
 
 PRECISION_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
@@ -481,6 +481,7 @@ class _Run:
         self.run_dir: Path | None = None
         self.info: dict | None = None
         self.completed = 0  # the last epoch whose checkpoint is written
+        self.compiling = options.compile  # torch.compile compiles at the first step of this process
 
     def say(self, text: str) -> None:
         """Print a line of the run's report, with any control characters from the spec or data escaped."""
@@ -559,6 +560,8 @@ class _Run:
                 step = self.epoch(net, epoch, step, rows)
         except TrainingStopped as stop:
             self.write_run_json("stopped", reason=str(stop))
+            if self.world.main:  # the epochs before the stop, and why it stopped
+                outputs.write_curves(self.run_dir / "curves.png", rows, **self.curves_options(str(stop)))
             raise
         except Exception as error:
             if is_out_of_memory(error):
@@ -636,7 +639,9 @@ class _Run:
         # A NaN check costs a sync: every step on CPU, every 100 on a GPU, at the epoch's end when
         # distributed (all processes must stop together, so they decide on the summed flag).
         check_every = 0 if world.active else (1 if device.type == "cpu" else 100)
-        started = time.perf_counter()
+        timer = EpochClock(warmup=self.compiling, sync=lambda: _synchronize(device))
+        if self.compiling:
+            self.say("compiling the model (torch.compile)…")
         lr = s.optimizer.lr
         for i, (x, y, global_size) in enumerate(train.batches(s.batch, generator, s.augment, world.rank, world.size)):
             lr = learning_rate(s.optimizer.lr, s.schedule, step, steps_per_epoch, s.epochs)
@@ -654,6 +659,7 @@ class _Run:
                 loss.backward()
                 self.optimizer.step()
             step += 1
+            timer.step_done(len(y))
             with torch.no_grad():
                 totals[0] += loss_sum.detach()
                 totals[1] += (log_probs.argmax(dim=1) == y).sum()
@@ -664,15 +670,15 @@ class _Run:
                 raise TrainingStopped(nonfinite_message(float(worst), epoch, step, lr, epoch - 1))
             if bar.due():
                 loss_mean, correct, seen = totals.tolist()
-                elapsed = time.perf_counter() - started
                 bar.update(
                     i + 1,
                     f"loss {loss_mean / max(seen, 1):.4f} acc {correct / max(seen, 1):.2%} "
-                    f"{seen * world.size / elapsed:,.0f} samples/s",
+                    f"{timer.rate(seen * world.size) or 0:,.0f} samples/s",
                 )
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
-        seconds = time.perf_counter() - started
+        _synchronize(device)
+        ended = timer.clock()
+        seconds = ended - timer.started
+        self.compiling = False
         distributed.all_sum(world, totals)
         bad_any = distributed.all_sum(world, (~(worst <= DIVERGED_LOSS)).to(torch.int32))
         loss_total, correct, seen = totals.tolist()
@@ -693,8 +699,10 @@ class _Run:
             else None,
             "lr": lr,
             "seconds": seconds,
-            "samples_per_s": seen / seconds if seconds > 0 else None,
+            "samples_per_s": timer.rate(seen, now=ended),
         }
+        if timer.warmup_seconds is not None:
+            row["warmup_seconds"] = timer.warmup_seconds  # the first step, torch.compile's compile in it
         rows.append(row)
         bar.close(self.epoch_line(row) if self.talk else None)
         if world.main:
@@ -714,6 +722,8 @@ class _Run:
         if row["test_acc"] is not None:
             parts.append(f"test {row['test_acc']:.2%}")
         parts += [f"lr {row['lr']:.3g}", f"{row['seconds']:.1f}s", f"{row['samples_per_s'] or 0:,.0f} samples/s"]
+        if row.get("warmup_seconds") is not None:
+            parts[-1] += f" (not counting the first step, {row['warmup_seconds']:.1f}s with compiling)"
         return "  ".join(parts)
 
     # Files.
@@ -744,7 +754,12 @@ class _Run:
             raise
         self.completed = epoch  # checkpoint.json names this epoch from here on
         outputs.write_metrics(self.run_dir / "metrics.csv", rows)
-        outputs.write_curves(self.run_dir / "curves.png", rows, f"{self.result.name} on {self.data.dataset.name}")
+        outputs.write_curves(self.run_dir / "curves.png", rows, **self.curves_options())
+
+    def curves_options(self, stopped: str | None = None) -> dict:
+        classes = self.data.dataset.classes
+        chance = 1 / classes if classes and classes > 1 else None
+        return {"title": f"{self.result.name} on {self.data.dataset.name}", "chance": chance, "stopped": stopped}
 
     def _saved_epoch(self) -> int | None:
         try:
@@ -830,6 +845,12 @@ def _grad_scaler():
     if amp is not None and hasattr(amp, "GradScaler"):
         return amp.GradScaler("cuda")
     return torch.cuda.amp.GradScaler()  # pragma: no cover - older torch
+
+
+def _synchronize(device: torch.device) -> None:
+    """Wait for the device's queued work (CUDA), so that a clock read after it counts that work."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
 
 
 def _diverged(worst: torch.Tensor) -> bool:
