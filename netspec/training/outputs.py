@@ -130,38 +130,11 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-def write_curves(path: Path, rows: list[dict], title: str) -> bool:
-    """Loss and accuracy per epoch as a PNG (matplotlib, Agg); False when matplotlib is missing."""
-    try:
-        import matplotlib
+def write_curves(path: Path, rows: list[dict], title: str, **options) -> bool:
+    """curves.png, drawn by netspec.training.curves (matplotlib, imported when a run saves)."""
+    from netspec.training.curves import write_curves as write
 
-        matplotlib.use("Agg")
-        from matplotlib.figure import Figure
-    except ImportError:
-        return False
-    epochs = [r["epoch"] for r in rows]
-    figure = Figure(figsize=(9, 3.6), dpi=100)
-    loss_axes, acc_axes = figure.subplots(1, 2)
-    loss_axes.plot(epochs, [r["loss"] for r in rows], marker="o", label="train loss")
-    loss_axes.set_xlabel("epoch")
-    loss_axes.set_ylabel("loss")
-    loss_axes.set_title("loss")
-    loss_axes.grid(alpha=0.3)
-    for key, label in (("train_acc", "train"), ("val_acc", "val"), ("test_acc", "test")):
-        values = [r.get(key) for r in rows]
-        if any(v is not None for v in values):
-            acc_axes.plot(epochs, [100 * v if v is not None else float("nan") for v in values], marker="o", label=label)
-    acc_axes.set_xlabel("epoch")
-    acc_axes.set_ylabel("accuracy (%)")
-    acc_axes.set_title("accuracy")
-    acc_axes.grid(alpha=0.3)
-    acc_axes.legend()
-    figure.suptitle(title)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    write_bytes_atomically(path, buffer.getvalue())
-    return True
+    return write(path, rows, title, **options)
 
 
 def versions() -> dict:
