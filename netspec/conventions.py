@@ -1,7 +1,7 @@
-"""MACs as other tools count them: netspec's own, ptflops, thop and fvcore.
+"""MACs as other tools count them: netspec's own, ptflops, thop, fvcore and torchinfo.
 
     netspec check specs/alexnet.net --macs-convention ptflops   # the total as ptflops prints it
-    netspec check specs/resnet18.net --macs-convention all      # a comparison of the four
+    netspec check specs/resnet18.net --macs-convention all      # a comparison of all five
 
 Each tool counts the same network differently, so torchinfo, ptflops, thop and fvcore print four
 different "MACs" or "FLOPs" for one model. Here each tool's rules are written down per layer kind,
@@ -29,6 +29,10 @@ output, `C` its input channels and `MACs` netspec's own count:
   (eval mode; 5·in in training mode); globalavgpool and adaptiveavgpool `in`; upsample `out`
   (nearest), `4·out` (bilinear); every other operator is skipped (with a warning in fvcore).
 
+- **torchinfo** 1.8, `summary(...).total_mult_adds` (torchinfo/layer_info.py): parameters times
+  output positions. conv `MACs + out` (bias); transposed conv `F·(C/groups)·KH·KW·OH·OW + out`
+  (per output cell); fc `MACs + units`; batchnorm `2·C` (γ and β, once per sample); all else 0.
+
 Merges (add, concat, mul, residual) count 0 in every convention: ptflops patches `torch.add` but
 not the `+` operator, thop counts modules only and fvcore has no handler for `aten::add`.
 docs/conventions.md has the table and the reasons.
@@ -42,12 +46,13 @@ from math import prod
 from netspec.layers import windows
 from netspec.units import fmt_count
 
-CONVENTIONS = ("netspec", "ptflops", "thop", "fvcore")
+CONVENTIONS = ("netspec", "ptflops", "thop", "fvcore", "torchinfo")
 ALL = "all"
 TOOLS = {  # the versions whose rules are written here
     "ptflops": "ptflops 0.7.5 (pytorch backend)",
     "thop": "thop 0.1.1",
     "fvcore": "fvcore 0.1.5 (eval mode)",
+    "torchinfo": "torchinfo 1.8",
 }
 BIAS = "bias"  # the category of bias additions; every other category is a layer kind's name
 WEIGHT_KINDS = ("conv", "convtranspose", "fc")
@@ -236,4 +241,22 @@ def _fvcore(kind: str, v: dict, shape: tuple, output: tuple, macs: int) -> dict[
     return {}
 
 
-_RULES = {"netspec": _netspec, "ptflops": _ptflops, "thop": _thop, "fvcore": _fvcore}
+def _torchinfo(kind: str, v: dict, shape: tuple, output: tuple, macs: int) -> dict[str, int]:
+    """torchinfo 1.8 `summary(...).total_mult_adds` (layer_info.py, LayerInfo.calculate_macs):
+    for a module whose class name contains "Conv", every parameter's size times the output's
+    spatial size (so a transposed convolution is counted per output cell, and its bias per output
+    element); for any other module with parameters, their number (fc: weights and bias; batch
+    norm: γ and β, `2·C`); modules without parameters count 0."""
+    if kind in ("conv", "convtranspose"):
+        filters, oh, ow = output
+        kh, kw = v["kernel"]
+        weights = filters * (shape[0] // v["groups"]) * kh * kw  # C_in·F/groups·KH·KW either way
+        return {kind: weights * oh * ow, BIAS: prod(output) if v["bias"] else 0}
+    if kind == "fc":
+        return {kind: macs, BIAS: output[0] if v["bias"] else 0}
+    if kind == "batchnorm":
+        return {kind: 2 * shape[0]}
+    return {}
+
+
+_RULES = {"netspec": _netspec, "ptflops": _ptflops, "thop": _thop, "fvcore": _fvcore, "torchinfo": _torchinfo}
