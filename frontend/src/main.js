@@ -82,7 +82,6 @@ function showReport(report, version, elapsed) {
     from: Math.min(d.from, doc.length),
     to: Math.min(d.to, doc.length),
     severity: SEVERITY[d.severity] || "info",
-    source: d.code,
     message: d.hint ? `${d.message} — ${d.hint}` : d.message,
     renderMessage: () => diagnosticMessage(d),
   }));

@@ -74,9 +74,14 @@ export function renderMemory(report) {
   const box = $("memory-figures");
   const m = report.memory;
   if (!m) {
-    box.replaceChildren(el("p", { class: "stale" }, "—"));
+    // Errors: keep the last figures, dimmed, so the panel does not jump while typing.
+    box.classList.add("stale");
+    box.title = "from the last version of the spec without errors";
+    if (!box.firstChild) box.replaceChildren(el("p", {}, "—"));
     return;
   }
+  box.classList.remove("stale");
+  box.title = "";
   const b = m.bytes;
   const part = (label, value) => el("span", { class: "part" }, `${label} `, el("b", {}, bytes(value)));
   box.replaceChildren(
