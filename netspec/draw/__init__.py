@@ -33,7 +33,13 @@ def find_layer(result, name: str, flag: str):
             return report
     from difflib import get_close_matches
 
-    close = get_close_matches(name, layer_names(result), n=3, cutoff=0.6)
+    names = layer_names(result)
+    close = get_close_matches(name, names, n=3, cutoff=0.6)
+    if not close:  # `conv2` for `stage1.conv2`: compare the last part of each dotted name
+        tails = {}
+        for full in names:
+            tails.setdefault(full.rsplit(".", 1)[-1], []).append(full)
+        close = [full for tail in get_close_matches(name, list(tails), n=1, cutoff=0.6) for full in tails[tail]][:3]
     hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else "`netspec check` lists the layer names"
     raise DrawError(f"{flag}: no layer named {name!r} in {result.name}; {hint}")
 

@@ -65,7 +65,7 @@ class Column:
         return self.height + self.slant
 
     def text_width(self) -> float:
-        widths = [text_width(text, size) for text, size in self.lines]
+        widths = [text_width(text, size, bold=size == FONT) for text, size in self.lines]
         widths.append(text_width(self.size_label, SMALL))
         return max(widths)
 

@@ -65,7 +65,7 @@ def _arrow_head(start: tuple[float, float], end: tuple[float, float], length: fl
 
 def text_box(item: Text) -> tuple[float, float, float, float]:
     """The estimated (left, top, right, bottom) of a text: ascent 0.8 em, descent 0.25 em."""
-    width = text_width(item.text, item.size)
+    width = text_width(item.text, item.size, item.bold)
     left = item.x - (width / 2 if item.anchor == "middle" else width if item.anchor == "end" else 0)
     return left, item.y - 0.8 * item.size, left + width, item.y + 0.25 * item.size
 

@@ -64,7 +64,7 @@ class GraphLayout:
         return lines
 
     def box_size(self, lines) -> tuple[float, float]:
-        width = max(text_width(text, size) for text, size in lines) + 2 * PAD
+        width = max(text_width(text, size, bold=size == FONT) for text, size in lines) + 2 * PAD
         height = sum(line_height(size) for _, size in lines) + PAD
         return width, max(height, 28.0)
 
