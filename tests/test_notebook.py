@@ -71,8 +71,11 @@ def test_the_shipped_notebook_has_no_stale_outputs():
     assert all(not cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")
 
 
-def test_the_report_displays_as_an_html_table(executed):
-    lenet = netspec.check(EXAMPLES / "../../specs/lenet.net")
+def test_the_report_displays_as_an_html_table(executed, monkeypatch):
+    monkeypatch.chdir(EXAMPLES)
+    lenet = netspec.check("../../specs/lenet.net")
+    [result] = [o for o in outputs(executed, "report = netspec.check(") if o.output_type == "execute_result"]
+    assert result.data["text/plain"] == str(lenet)  # a plain front end: the table of `netspec check`
     page = html_of(executed, 'report = netspec.check("../../specs/lenet.net")')
     assert '<table data-netspec="layers"' in page and f">{lenet.params:,}<" in page
     assert "conv 120 5x5" in page and "<script" not in page
