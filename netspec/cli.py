@@ -4,7 +4,7 @@
     netspec check alexnet.net --explain            # with the arithmetic of every layer
     netspec check vgg16.net --json --batch 64      # one JSON object (schema 2)
     netspec check lenet.net --macs-convention all  # MACs as ptflops, thop, fvcore, torchinfo count them
-    netspec check vgg16.net --budget params=100M    # a limit: an over-budget warning (--strict: exit 1)
+    netspec check vgg16.net --budget params=100M   # a limit: an over-budget warning (--strict: exit 1)
     netspec specs                                  # list the bundled specs
     netspec compile alexnet.net -o alexnet.py      # a standalone PyTorch module
     netspec train specs/lenet.net --epochs 1       # train it (docs/train.md); netspec eval for accuracy
