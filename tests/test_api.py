@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from random_graphs import graphs
 from random_graphs import render as render_graph
@@ -349,12 +349,31 @@ def test_build_is_an_instance_of_exactly_the_compiled_class(name):
     assert tuple(out.shape) == (2, *report.output_shape)
 
 
+@settings(max_examples=15)
+@given(stacks())
+def test_built_models_have_the_checked_params_and_output_shape(stack):
+    """Against torch's own counts: a random stack that checks builds into a module with the
+    report's parameters and output shape (and one that does not check raises SpecError)."""
+    torch = pytest.importorskip("torch")
+    text = render_stack(*stack)[0]
+    report = netspec.check(text)
+    if not report.ok:
+        with pytest.raises(netspec.SpecError):
+            netspec.build(text)
+        return
+    model = netspec.build(text).eval()
+    assert sum(p.numel() for p in model.parameters()) == report.params
+    with torch.no_grad():
+        assert tuple(model(torch.randn(2, *report.input_shape)).shape) == (2, *report.output_shape)
+
+
 def test_build_applies_the_train_blocks_init():
     torch = pytest.importorskip("torch")
     torch.manual_seed(0)
     model = netspec.build("input 4\nfc 3\ntrain {\n  init normal std=0.01\n}\n")
     assert "std=0.01" in netspec.compile("input 4\nfc 3\ntrain {\n  init normal std=0.01\n}\n")
-    assert float(model.fc1.weight.std()) < 0.05 and float(model.fc1.bias.abs().max()) == 0.0
+    with torch.no_grad():
+        assert float(model.fc1.weight.std()) < 0.05 and float(model.fc1.bias.abs().max()) == 0.0
 
 
 # --- import cost -----------------------------------------------------------------------------
