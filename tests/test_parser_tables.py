@@ -9,6 +9,7 @@ The reference is the Lark library itself, built here from grammars/netspec.lark:
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -179,3 +180,55 @@ def test_freshly_generated_tables_parse_as_the_shipped_ones(tmp_path):
     assert len(fresh["STATES"]) == len(shipped.STATES)
     assert sorted(map(sorted, fresh["LEXERS"])) == sorted(map(sorted, shipped.LEXERS))
     assert sorted(map(repr, fresh["RULES"])) == sorted(map(repr, shipped.RULES))
+
+
+TERMINAL_NAMES = [name for name, _ in lalr.tables.TERMINALS]
+
+
+@settings(max_examples=500)
+@given(
+    st.lists(st.sampled_from(TERMINAL_NAMES), min_size=1, unique=True),
+    st.text(alphabet='ab_1.5x×(): =/-*+{}\n;"#~ \t', min_size=1, max_size=12),
+    st.integers(0, 11),
+)
+def test_a_lexer_finds_the_first_of_its_terminals_that_matches(names, text, position):
+    """Any subset of the terminals, any position: the lexer's answer is the first of its terminals
+    (in Lark's order) whose own pattern matches there, tried one by one (a reference without the
+    shared alternation the lexer uses)."""
+    position %= len(text)
+    ordered = tuple(name for name in TERMINAL_NAMES if name in names)
+    lexer = lalr._Lexer(ordered, frozenset())
+    expected = None
+    for name, pattern in lalr.tables.TERMINALS:
+        if name in names:
+            found = re.compile(pattern).match(text, position)
+            if found is not None:
+                expected = (found.group(0), name)
+                break
+    assert lexer.match(text, position) == expected
+
+
+def test_a_lexer_looks_past_a_terminal_it_lacks():
+    """`5x5` is DIMS for the whole grammar; a lexer without DIMS reads the NUMBER `5`... unless
+    NUMBER may not be followed by a letter, as here: then nothing; `./x` without PATH is nothing."""
+    assert lalr._Lexer(("DIMS", "NUMBER"), frozenset()).match("5x5", 0) == ("5x5", "DIMS")
+    assert lalr._Lexer(("NUMBER", "WORD"), frozenset()).match("5x5", 0) is None
+    assert lalr._Lexer(("SLASH",), frozenset()).match("a/b", 1) == ("/", "SLASH")
+    assert lalr._Lexer(("PATH",), frozenset()).match("a /b", 2) == ("/b", "PATH")
+    assert lalr._Lexer(("WORD", "PATH"), frozenset()).match("a-b", 0) == ("a-b", "WORD")
+    assert lalr._Lexer(("NUMBER",), frozenset()).match("a -1", 2) == ("-1", "NUMBER")
+
+
+def test_a_lexer_falls_back_to_its_own_terminals_when_the_first_match_is_not_one(monkeypatch):
+    """netspec's grammar has no two terminals that match at one place (so the fallback never finds
+    anything there); with terminals that overlap, `aab` read by a lexer without A is B's `a`."""
+    fake = type(lalr.tables)("fake_tables")
+    fake.TERMINALS = (("A", "a+b"), ("C", "c"), ("B", "a"))
+    fake.ROOT_PATTERN = "(?P<A>a+b)|(?P<C>c)|(?P<B>a)"
+    monkeypatch.setattr(lalr, "tables", fake)
+    monkeypatch.setattr(lalr, "_TERMINAL_INDEX", {"A": 0, "C": 1, "B": 2})
+    monkeypatch.setattr(lalr, "_compiled", {})
+    assert lalr._Lexer(("A", "B"), frozenset()).match("aab", 0) == ("aab", "A")
+    assert lalr._Lexer(("C", "B"), frozenset()).match("aab", 0) == ("a", "B")
+    assert lalr._Lexer(("C",), frozenset()).match("aab", 0) is None
+    assert lalr._Lexer(("C", "B"), frozenset()).match("aac", 1) == ("a", "B")

@@ -87,24 +87,32 @@ def tables() -> dict:
         raise SystemExit("the parse table's states are not numbered 0..n-1: update tools/gen_parser.py")
 
     contextual = frontend.lexer
+    root = contextual.root_lexer
+    root_scanner = root.scanner
+    if len(root_scanner._mres) != 1:
+        raise SystemExit("Lark split the root lexer's regular expression: update tools/gen_parser.py")
+    order = [terminal.name for terminal in root_scanner.terminals]
+    terminals = tuple((terminal.name, terminal.pattern.to_regexp()) for terminal in root_scanner.terminals)
     lexers: list = []  # each distinct lexer once (Lark makes one per set of accepted symbols)
 
     def index_of(basic) -> int:
-        scanner = basic.scanner
-        if basic.callback:
-            raise SystemExit("a lexer has callbacks (string terminals inside regexps): update tools/gen_parser.py")
-        allowed = scanner.allowed_types - basic.ignore_types or {"<END-OF-FILE>"}
-        lexer = (tuple(m.pattern for m in scanner._mres), tuple(sorted(allowed)))
+        """A state's lexer as the terminals it tries, in the root lexer's order (Lark sorts every
+        lexer's terminals by the same key, so each is the root's order restricted to its own)."""
+        names = [terminal.name for terminal in basic.scanner.terminals]
+        if basic.callback or [name for name in order if name in names] != names:
+            raise SystemExit("a lexer has callbacks or its own order of terminals: update tools/gen_parser.py")
+        lexer = tuple(names)
         if lexer not in lexers:
             lexers.append(lexer)
         return lexers.index(lexer)
 
     state_lexer = tuple(index_of(contextual.lexers[number]) for number in range(len(states)))
-    root = contextual.root_lexer
     root_lexer = index_of(root)
     return {
         "START_STATE": table.start_states["start"],
         "END_STATE": table.end_states["start"],
+        "TERMINALS": terminals,
+        "ROOT_PATTERN": root_scanner._mres[0].pattern,
         "LEXERS": tuple(lexers),
         "STATE_LEXER": state_lexer,
         "ROOT_LEXER": root_lexer,
@@ -118,7 +126,9 @@ def tables() -> dict:
 COMMENTS = {
     "START_STATE": "the state the parser starts in",
     "END_STATE": "reaching it on the end of the input accepts",
-    "LEXERS": "(regular expressions tried in turn, each of named alternatives in Lark's order; allowed terminals)",
+    "TERMINALS": "(name, regular expression) of every terminal, in the order Lark's lexers try them",
+    "ROOT_PATTERN": "all terminals as one regular expression of named alternatives, in that order",
+    "LEXERS": "the terminals each contextual lexer tries (in that order); the first that matches wins",
     "STATE_LEXER": "the lexer each parser state uses (Lark's contextual lexer)",
     "ROOT_LEXER": "all terminals: what a token that does not fit its state is read as, for the error",
     "IGNORE": "terminals the lexer skips",
@@ -143,7 +153,7 @@ def generate() -> str:
     ]
     for name, value in tables().items():
         lines.append(f"# {COMMENTS[name]}")
-        if name in ("LEXERS", "RULES", "STATES"):
+        if name in ("TERMINALS", "LEXERS", "RULES", "STATES"):
             lines.append(f"{name} = (")
             lines.extend(f"    {item!r}," for item in value)
             lines.append(")")
