@@ -19,6 +19,8 @@ import pytest
 import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from random_graphs import graphs
+from random_graphs import render as render_graph
 from random_stacks import render, stacks
 
 from netspec import conventions, resources
@@ -185,6 +187,19 @@ def test_random_stacks_count_as_each_tool_counts_them(drawn, data):
     shape, stack = drawn
     text, _ = render(shape, stack, data)
     result = check_text(text, "random.net")
+    assume(result.ok)
+    for tool in TOOLS:
+        assert conventions.total(result, tool) == MEASURE[tool](result), (tool, text)
+
+
+@settings(max_examples=15)
+@given(graphs(), st.integers(0, 2))
+def test_random_graphs_count_as_each_tool_counts_them(drawn, calls):
+    """Residuals, add, concat (cropped too) and mul, nested, also as the body of a block called
+    again and again: merges count 0 under every tool, the layers around them as in a stack."""
+    shape, items = drawn
+    text, _ = render_graph(shape, items, calls)
+    result = check_text(text, "graph.net")
     assume(result.ok)
     for tool in TOOLS:
         assert conventions.total(result, tool) == MEASURE[tool](result), (tool, text)
