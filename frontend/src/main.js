@@ -14,7 +14,7 @@ import { $, download, el } from "./dom.js";
 import { netCompletion, netLanguage } from "./language.js";
 import { renderExplain, renderMemory, renderProblems, renderTable, renderTotals } from "./report.js";
 
-const DEBOUNCE_MS = 30;
+const DEBOUNCE_MS = 10; // coalesces a burst (key repeat, paste); one request is in flight at a time anyway
 const SEVERITY = { error: "error", warning: "warning", note: "info" };
 
 const state = {

@@ -31,24 +31,49 @@ function short(n) {
   return String(n);
 }
 
+const rowLayer = new WeakMap(); // a table row → its layer, for the one click listener
+const rowKey = new WeakMap(); // a table row → the JSON it was drawn from
+
+function layerRow(layer) {
+  const line = layer.call_lines.length ? `${layer.line}←${layer.call_lines[0]}` : String(layer.line);
+  const row = el("tr", { "data-index": String(layer.index) },
+    el("td", {}, String(layer.index)), el("td", {}, line), el("td", { class: "text" }, layer.text),
+    el("td", { class: "name" }, layer.name), el("td", {}, shape(layer.output)),
+    el("td", { class: "num" }, count(layer.params)), el("td", { class: "num" }, count(layer.macs)),
+    el("td", {}, pair(layer.rf)));
+  rowLayer.set(row, layer);
+  return row;
+}
+
+function inputRow(report) {
+  return el("tr", { class: "input-row" }, el("td", {}, "0"), el("td"), el("td", {}, "input"), el("td"),
+    el("td", {}, shape(report.input)), el("td", {}, "0"), el("td", {}, "0"),
+    el("td", {}, report.input.length === 3 ? "1" : "—"));
+}
+
+// Redraws only the rows whose layer changed: a keystroke usually changes a few rows of hundreds.
 export function renderTable(report, onSelect) {
   const body = $("layers").tBodies[0];
-  const rows = [];
-  if (report.input) {
-    rows.push(el("tr", { class: "input-row" }, el("td", {}, "0"), el("td"), el("td", {}, "input"), el("td"),
-      el("td", {}, shape(report.input)), el("td", {}, "0"), el("td", {}, "0"), el("td", {}, report.input.length === 3 ? "1" : "—")));
+  if (!body.dataset.listening) {
+    body.dataset.listening = "1";
+    body.addEventListener("click", (event) => {
+      const row = event.target.closest("tr");
+      if (row && rowLayer.has(row)) onSelect(rowLayer.get(row), row);
+    });
   }
-  for (const layer of report.layers) {
-    const line = layer.call_lines.length ? `${layer.line}←${layer.call_lines[0]}` : String(layer.line);
-    const row = el("tr", { "data-index": String(layer.index) },
-      el("td", {}, String(layer.index)), el("td", {}, line), el("td", { class: "text" }, layer.text),
-      el("td", { class: "name" }, layer.name), el("td", {}, shape(layer.output)),
-      el("td", { class: "num" }, count(layer.params)), el("td", { class: "num" }, count(layer.macs)),
-      el("td", {}, pair(layer.rf)));
-    row.addEventListener("click", () => onSelect(layer, row));
-    rows.push(row);
-  }
-  body.replaceChildren(...rows);
+  const wanted = [];
+  if (report.input) wanted.push([`input ${JSON.stringify(report.input)}`, () => inputRow(report)]);
+  for (const layer of report.layers) wanted.push([JSON.stringify(layer), () => layerRow(layer)]);
+  const rows = body.rows;
+  wanted.forEach(([key, make], i) => {
+    const existing = rows[i];
+    if (existing && rowKey.get(existing) === key) return;
+    const row = make();
+    rowKey.set(row, key);
+    if (existing) existing.replaceWith(row);
+    else body.append(row);
+  });
+  while (rows.length > wanted.length) rows[rows.length - 1].remove();
   const hidden = report.layers_total - report.layers.length;
   $("table-note").textContent = hidden > 0 ? `… and ${count(hidden)} more layers (the table shows the first ${count(report.layers.length)})` : "";
 }
