@@ -137,9 +137,33 @@ def test_a_request_from_another_origin_is_refused_even_on_this_machine(served):
 def test_own_hosts_are_the_loopback_names_at_the_servers_port():
     from netspec.serve.guard import own_hosts
 
-    assert own_hosts("127.0.0.1", 8765) == {"127.0.0.1:8765", "localhost:8765", "[::1]:8765"}
+    local = own_hosts("127.0.0.1", 8765)
+    for host in ("127.0.0.1:8765", "localhost:8765", "[::1]:8765"):
+        assert host in local
+    for host in ("127.0.0.1:8766", "192.168.1.5:8765", "evil.example:8765", "127.0.0.1", "localhost.evil:8765"):
+        assert host not in local
     assert "192.168.1.5:80" in own_hosts("192.168.1.5", 80)
-    assert own_hosts("0.0.0.0", 80) == {"127.0.0.1:80", "localhost:80", "[::1]:80"}
+
+
+def test_bound_to_every_interface_any_ip_address_is_own_but_no_other_name():
+    """With --host 0.0.0.0 the page is reached at the machine's own addresses; an IP address cannot
+    be rebound to another site, a name can."""
+    from netspec.serve.guard import own_hosts
+
+    every = own_hosts("0.0.0.0", 80)
+    for host in ("127.0.0.1:80", "localhost:80", "10.1.2.3:80", "[fe80::1]:80", "[::1]:80"):
+        assert host in every
+    for host in ("evil.example:80", "10.1.2.3:81", "10.1.2.3", "fe80::1:80", "1.2.3.4.evil:80", "[evil]:80"):
+        assert host not in every
+
+
+def test_a_websocket_is_refused(served):
+    from starlette.websockets import WebSocketDisconnect
+
+    client, headers, _ = served
+    with pytest.raises(WebSocketDisconnect):
+        with client.websocket_connect("/api/check", headers=headers):
+            pass
 
 
 def test_a_body_over_the_limit_is_refused_before_any_route(served, spec_file):

@@ -30,27 +30,61 @@ SECURITY_HEADERS = [
 ]
 
 
-def own_hosts(host: str, port: int) -> set[str]:
-    """The Host values that name this server: the loopback names, and the host it was bound to."""
-    names = {"127.0.0.1", "localhost", "[::1]"}
-    if host not in ("0.0.0.0", "::", ""):
-        names.add(f"[{host}]" if ":" in host and not host.startswith("[") else host)
-    return {f"{name}:{port}" for name in names}
+WILDCARDS = ("0.0.0.0", "::", "")
+
+
+class OwnHosts:
+    """The Host values (`name:port`) that name this server: the loopback names, the host it was
+    bound to, and, when bound to every interface (`--host 0.0.0.0`), any IP address at its port,
+    since it cannot know which of its addresses a client used. An IP address cannot be rebound
+    to another site; only names (`evil.example`) can, and no name but `localhost` is accepted."""
+
+    def __init__(self, host: str, port: int):
+        self.port = port
+        self.any_ip = host in WILDCARDS
+        names = {"127.0.0.1", "localhost", "[::1]"}
+        if not self.any_ip:
+            names.add(f"[{host}]" if ":" in host and not host.startswith("[") else host)
+        self.exact = {f"{name.lower()}:{port}" for name in names}
+
+    def __contains__(self, authority: str) -> bool:
+        if authority in self.exact:
+            return True
+        if not self.any_ip:
+            return False
+        name, _, port = authority.rpartition(":")
+        if port != str(self.port):
+            return False
+        import ipaddress
+
+        try:
+            ipaddress.ip_address(name[1:-1] if name.startswith("[") and name.endswith("]") else name)
+        except ValueError:
+            return False
+        return ":" not in name or name.startswith("[")
+
+
+def own_hosts(host: str, port: int) -> OwnHosts:
+    """The Host values that name a server bound to `host`:`port` (see OwnHosts)."""
+    return OwnHosts(host, port)
 
 
 class Guard:
     """Refuse requests that are not this server's own (Host, Origin) or too large; add headers.
 
-    `hosts` are the exact authorities (`127.0.0.1:8765`) accepted in Host; Origin must then be
-    `http://` + one of them."""
+    `hosts` holds the authorities (`127.0.0.1:8765`) accepted in Host (an `OwnHosts`, or a set);
+    Origin, when sent, must be `http://` + one of them. WebSocket connections are refused: the
+    playground has none."""
 
-    def __init__(self, app, hosts: set[str], max_body: int):
+    def __init__(self, app, hosts, max_body: int):
         self.app = app
-        self.hosts = {host.lower() for host in hosts}
-        self.origins = {f"http://{host}" for host in self.hosts}
+        self.hosts = hosts
         self.max_body = max_body
 
     async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -62,7 +96,7 @@ class Guard:
         if host not in self.hosts:
             await _refuse(send, 403, "this server answers only to its own address (the Host header names another)")
             return
-        if origin is not None and origin.lower() not in self.origins:
+        if origin is not None and not (origin.lower().startswith("http://") and origin.lower()[7:] in self.hosts):
             await _refuse(send, 403, "requests from other sites are refused (the Origin header names another)")
             return
         declared = headers.get("content-length")
