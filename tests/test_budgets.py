@@ -14,7 +14,7 @@ from netspec.budgets import largest_contributors, parse_budgets, parse_count, pe
 from netspec.checker import check_source, check_text
 from netspec.cli import main
 from netspec.loading import load_spec
-from netspec.memory import estimate
+from netspec.units import fmt_bytes
 
 SMALL = """network Small
 input 3x16x16
@@ -183,15 +183,17 @@ def test_vgg16_over_a_memory_budget_is_told_the_largest_batch_within_it(capsys):
     """The batch in the hint fits the budget and one more does not, by the memory model itself."""
     result = checked("vgg16.net")
     limit = 8 * 2**30
+    step = training_memory(result)  # at the train block's batch of 256
+    assert step.batch == 256 and step.total > limit
     code, out, _ = run_check(capsys, "vgg16.net", "--budget", "memory=8GiB")
     assert code == 0
-    assert "vgg16.net:28:1: warning: one training step at batch 256 needs 25.1 GiB, over the budget of 8 GiB" in out
+    needs = f"needs {fmt_bytes(step.total)}, over the budget of 8 GiB (memory=8GiB)  [over-budget]"
+    assert f"vgg16.net:28:1: warning: one training step at batch 256 {needs}" in out
     hint = next(line for line in out.splitlines() if "largest batch within it" in line)
     largest = int(hint.split("is ")[1].split(" ")[0].replace(",", ""))
-    step = training_memory(result)
 
     def total(batch):
-        return estimate(result, batch=batch, dtype="fp32", optimizer=step.optimizer, device="cuda").total
+        return training_memory(result, batch=batch).total  # as check estimates it at that batch
 
     assert total(largest) <= limit < total(largest + 1)
 
