@@ -9,8 +9,10 @@ Sizes are sub-linear so that 227 and 6 both stay visible (`scale` multiplies all
     height = 8·∛N px, thickness = 8 px                                       (a vector of N)
 
 A square root for the sides (227 → 121 px, 6 → 20 px) and a cube root for the channels, which
-span more (3 → 4 px, 512 → 24 px). Element-wise layers are folded into the caption of the box before
-them; a merge is drawn as its output, captioned with the merge; a repeated run is drawn once with a
+span more (3 → 4 px, 512 → 24 px). A small network is drawn larger (`fit_factor`: until its
+tallest box is 140 px, at most 3×), so LeNet-5 is not a thumbnail. Element-wise layers are folded into the caption of the box before
+them; at a merge the main path goes on through its longest branch, and the merge is drawn as
+its output, captioned with the merge and its number of branches (`--style graph` draws them all); a repeated run is drawn once with a
 bracket marked "×N". A long network wraps into rows (`right`) or columns (`down`) of at most WRAP px.
 """
 
@@ -51,7 +53,8 @@ class Column:
         self.shape = shape
         self.size_label = size_label
         self.lines = lines
-        self.reports = reports  # the layers it stands for (kernel, highlight)
+        self.reports = reports  # the layers it stands for (highlight)
+        self.window = None  # the conv or pool whose kernel is drawn into this box
         self.thick, self.height, self.depth = map_sides(shape, scale)
         self.slant = self.depth * math.sqrt(0.5)  # the depth projected on x and on y
         self.repeat: tuple[int, int] | None = None  # (count, columns) on the first column of a repeat
@@ -73,7 +76,20 @@ class Column:
         return sum(line_height(size) for _, size in self.lines)
 
 
+FIT_HEIGHT = 140.0  # px: small networks are drawn larger, up to MAX_FIT times, until their largest map is this tall
+MAX_FIT = 3.0
+
+
+def fit_factor(shapes: list[tuple]) -> float:
+    """How much larger than the formula a network is drawn: FIT_HEIGHT / its tallest box, between
+    1 and MAX_FIT (LeNet-5's 32×32 input: 45 px → 3×; AlexNet's 227: 121 px → 1.16×)."""
+    tallest = max((map_sides(shape)[1] for shape in shapes), default=FIT_HEIGHT)
+    return min(MAX_FIT, max(1.0, FIT_HEIGHT / tallest))
+
+
 def columns_of(result, units: list, labels: bool, scale: float) -> list[Column]:
+    shapes = [result.input_shape] + [r.output for r in result.layers]
+    scale *= fit_factor(shapes)
     columns = [
         Column(result.input_shape, map_label(result.input_shape) if labels else "", [("input", FONT)], [], scale)
     ]
@@ -89,9 +105,12 @@ def _add_columns(columns: list, units: list, labels: bool, scale: float) -> None
             if len(unit.layers) > 1:
                 lines.append((" · ".join(caption(r) for r in unit.layers[1:]), SMALL))
             columns.append(Column(unit.output, size, lines, list(unit.layers), scale))
+            columns[-1].window = unit.main
         elif isinstance(unit, MergeItem):
             branches = len(unit.branches)
-            lines = [(merge_caption(unit.report), FONT), (f"of {branches} branches", SMALL)]
+            main_path = max(unit.branches, key=lambda b: len([r for u in b for r in structure.reports_of(u)]))
+            _add_columns(columns, main_path, labels, scale)
+            lines = [(merge_caption(unit.report, short=True), FONT), (f"of {branches} branches", SMALL)]
             if unit.folded:
                 lines.append((" · ".join(caption(r) for r in unit.folded), SMALL))
             columns.append(Column(unit.output, size, lines, structure.reports_of(unit), scale))
@@ -202,7 +221,7 @@ class BlocksLayout:
         """The window of a conv or pool: a patch on the H×W face of the box before (kh/H of its
         height, kw/W of its depth), and a pyramid from it to the box it makes."""
         before, left, top = previous
-        report = column.reports[0] if column.reports else None
+        report = column.window
         kernel = report.instance.values.get("kernel") if report is not None else None
         if kernel is None or len(before.shape) != 3 or len(column.shape) != 3 or before.slant <= 0:
             return

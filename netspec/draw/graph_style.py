@@ -199,7 +199,7 @@ class GraphLayout:
         longest = max(lane.main for lane in lanes)
         node_main, _ = self.merge_caption_extent(unit)
         join = m + FORK + longest
-        node_at = join + FORK + NODE
+        node_at = join + FORK + node_main / 2  # the node in the middle of its slot, the caption under or beside it
         for branch, axis in zip(unit.branches, axes):
             lane_c = c + axis
             self.canvas.line([(m, c), (m + FORK / 2, c), (m + FORK / 2, lane_c), (m + FORK, lane_c)])

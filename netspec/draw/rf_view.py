@@ -45,7 +45,7 @@ def draw_rf(result, report, scale: float = 1.0) -> Picture:
     canvas = Canvas("right")
     grid_w, grid_h = width * cell, height * cell
     top = 48.0
-    canvas.items.append(Rect(0, top, grid_w, grid_h, cls="grid", fill="#fafafa", stroke="#888888", owner="grid"))
+    canvas.items.append(Rect(0, top, grid_w, grid_h, cls="box", fill="#fafafa", stroke="#888888", owner="grid"))
     for axis, pixels in (("x", width), ("y", height)):
         step = grid_step(pixels)
         for i in range(step, pixels, step):

@@ -126,8 +126,11 @@ def merge_symbol(report) -> str:
     return MERGE_SYMBOLS.get(report.kind, "?")
 
 
-def merge_caption(report) -> str:
-    """`residual +`, `concat`, or the scope the merge belongs to: `inception3a · concat`."""
+def merge_caption(report, short: bool = False) -> str:
+    """`residual`, `concat`, with the scope the merge belongs to: `inception3a · concat` (`short`:
+    only the scope's last part, `level4 · concat` for `level2.level3.level4`)."""
     word = "residual" if report.instance.values.get("residual") else report.kind
     scope = report.name.rsplit(".", 1)[0] if "." in report.name else ""
+    if short:
+        scope = scope.rsplit(".", 1)[-1]
     return f"{scope} · {word}" if scope else word
