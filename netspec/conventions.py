@@ -42,9 +42,13 @@ from __future__ import annotations
 
 import difflib
 from math import prod
+from typing import TYPE_CHECKING
 
 from netspec.layers import windows
 from netspec.units import fmt_count
+
+if TYPE_CHECKING:
+    from netspec.checker import CheckResult, LayerReport
 
 CONVENTIONS = ("netspec", "ptflops", "thop", "fvcore", "torchinfo")
 ALL = "all"
@@ -69,7 +73,7 @@ def parse_convention(text: str) -> str:
     raise ValueError(f"unknown MAC convention {shown!r}: {guess}(one of {', '.join(CONVENTIONS)} or {ALL})")
 
 
-def layer_counts(layer, convention: str) -> dict[str, int]:
+def layer_counts(layer: LayerReport, convention: str) -> dict[str, int]:
     """What `convention` counts for one checked layer (a checker.LayerReport), by category: the
     layer's kind, and `bias` for bias additions. Zero counts are left out."""
     if layer.is_merge:
@@ -78,7 +82,7 @@ def layer_counts(layer, convention: str) -> dict[str, int]:
     return {category: count for category, count in counts.items() if count}
 
 
-def counts(result, convention: str) -> dict[str, int]:
+def counts(result: CheckResult, convention: str) -> dict[str, int]:
     """A whole network's counts under `convention`, summed by category (kind names and `bias`)."""
     totals: dict[str, int] = {}
     for layer in result.layers:
@@ -87,12 +91,12 @@ def counts(result, convention: str) -> dict[str, int]:
     return totals
 
 
-def total(result, convention: str) -> int:
+def total(result: CheckResult, convention: str) -> int:
     """The network's MACs per sample as `convention` counts them."""
     return sum(counts(result, convention).values())
 
 
-def differences(result, convention: str) -> list[tuple[str, int]]:
+def differences(result: CheckResult, convention: str) -> list[tuple[str, int]]:
     """(category, what `convention` counts minus what netspec counts) for every category where
     they differ, largest difference first."""
     own, other = counts(result, "netspec"), counts(result, convention)
@@ -104,21 +108,22 @@ def _names(name: str) -> tuple[str, ...]:
     return CONVENTIONS if name == ALL else ("netspec",) if name == "netspec" else ("netspec", name)
 
 
-def conventions_json(result, name: str) -> dict:
+def conventions_json(result: CheckResult, name: str) -> dict:
     """The `macs_conventions` object of `check --json`: per convention its total, its counts by
     category, and its difference from netspec's own count (netspec's always included)."""
-    own = result.macs
-    return {
-        convention: {
-            "macs": total(result, convention),
-            "by_kind": dict(sorted(counts(result, convention).items())),
-            "difference": total(result, convention) - own,
+    report = {}
+    for convention in _names(name):
+        by_kind = counts(result, convention)
+        figure = sum(by_kind.values())
+        report[convention] = {
+            "macs": figure,
+            "by_kind": dict(sorted(by_kind.items())),
+            "difference": figure - result.macs,
         }
-        for convention in _names(name)
-    }
+    return report
 
 
-def conventions_text(result, name: str) -> str:
+def conventions_text(result: CheckResult, name: str) -> str:
     """The lines `check --macs-convention NAME` prints after the totals: each convention's total
     and where it differs from netspec's own count, by category."""
     rows = []

@@ -146,6 +146,15 @@ KIND_CASES = [
 ]
 
 
+def test_every_registered_kind_and_merge_has_a_case():
+    """A layer kind added to netspec without a case here would count 0 under every tool unseen."""
+    from netspec.layers import KINDS
+    from netspec.layers.merge import MERGES
+
+    covered = {layer.kind for case in KIND_CASES for layer in checked(case).layers}
+    assert {kind.name for kind in (*KINDS, *MERGES)} <= covered
+
+
 @pytest.mark.parametrize("text", KIND_CASES, ids=[case.split("\n", 1)[1][:40] for case in KIND_CASES])
 def test_every_layer_kind_counts_as_each_tool_counts_it(text):
     result = checked(text)
