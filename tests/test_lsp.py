@@ -297,3 +297,26 @@ async def test_the_server_survives_garbage_and_still_answers(client):
     assert isinstance(labels, list)
     again = await open_document(client, BROKEN)
     assert client.diagnostics[again][0].code == "unknown-layer"
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_quick_changes_end_in_the_diagnostics_of_the_last_text(client):
+    uri = await open_document(client, BROKEN)
+    texts = [BROKEN.replace("convv", word) for word in ("c", "co", "con", "conv", "conv2d", "convz")]
+    for version, text in enumerate(texts, start=2):
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
+
+    async def last():
+        while True:
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            diagnostics = client.diagnostics[uri]
+            if diagnostics and "`convz`" in diagnostics[0].message:
+                return diagnostics
+
+    [diagnostic] = await asyncio.wait_for(last(), WAIT_S)
+    assert diagnostic.code == "unknown-layer" and span_of(diagnostic) == (3, 0, 3, 5)

@@ -8,6 +8,7 @@ from indexes built here once per version.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterator
 from urllib.parse import unquote
@@ -32,16 +33,30 @@ class Analysis:
 
     def __init__(self, uri: str, text: str):
         self.uri = uri
+        self.text = text  # as the editor sent it (SourceFile makes its line endings `\n`)
         self.source = SourceFile(document_name(uri), text)
         self.result: CheckResult = check_source(self.source)
-        self.statements: list[Statement] = parse_statements(self.source)
-        self.blocks: dict[str, Statement] = {
+        self.statements: list[Statement] = []
+        self.blocks: dict[str, Statement] = {}
+        self.layers_at: dict[tuple[int, int], list[LayerReport]] = {}
+        self.frames_at: dict[tuple[int, int], dict[int, list[LayerReport]]] = {}
+        # Paused as during the check (see check_source): what is built here is kept, without
+        # cycles, and each collection would rescan the check's millions of objects again.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._index()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _index(self) -> None:
+        self.statements = parse_statements(self.source)
+        self.blocks = {
             s.args[0].text.lower(): s
             for s in self.statements
             if s.word.lower() == "block" and s.body is not None and s.args and s.args[0].kind == "word"
         }
-        self.layers_at: dict[tuple[int, int], list[LayerReport]] = {}
-        self.frames_at: dict[tuple[int, int], dict[int, list[LayerReport]]] = {}
         for layer in self.result.layers:
             self.layers_at.setdefault(_start(layer.instance.statement.span), []).append(layer)
             for frame in layer.node.frames:

@@ -17,6 +17,7 @@ from netspec.checker import LayerReport
 from netspec.diagnostics import terminal_text
 from netspec.layers import lookup
 from netspec.layers.merge import BY_NAME as MERGES
+from netspec.lsp.completion import BRANCH, KEYWORDS, SHORTCUT
 from netspec.lsp.document import Analysis, walk
 from netspec.syntax import Statement
 
@@ -64,6 +65,8 @@ def _describe(analysis: Analysis, statement: Statement) -> list[str]:
         return _network(analysis)
     if word == "block" and statement.args:
         return _block(analysis, statement)
+    if word in KEYWORDS or word in ("branch", "shortcut"):
+        return [KEYWORDS.get(word) or (BRANCH if word == "branch" else SHORTCUT)]
     kind = lookup(word) or MERGES.get(word)
     if kind is not None:
         return [f"{kind.name}: {kind.summary}", "(not checked: an earlier error stops the check before it)"]

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from lsprotocol import types
 
 from netspec.lsp.document import Analysis, block_end
+from netspec.lsp.hover import shape_text
 from netspec.lsp.ranges import position, span_range
 from netspec.source import Span
 from netspec.syntax import Statement
@@ -48,7 +49,7 @@ def document_symbols(analysis: Analysis, encoding: str) -> list[types.DocumentSy
     anchor = network_statement.span if network_statement is not None else Span.point(1, 1, 0)
     detail = "network"
     if result.ok:
-        detail = f"{_shape(result.input_shape)} → {_shape(result.output_shape)}, {result.params:,} params"
+        detail = f"{shape_text(result.input_shape)} → {shape_text(result.output_shape)}, {result.params:,} params"
     network = types.DocumentSymbol(
         name=name or "network",
         kind=SymbolKind.Module,
@@ -90,7 +91,3 @@ def _symbol(analysis: Analysis, statement: Statement, name: str, kind, detail: s
         detail=detail,
         children=children,
     )
-
-
-def _shape(shape) -> str:
-    return "×".join(str(d) for d in shape) if shape else "?"

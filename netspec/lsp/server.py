@@ -15,6 +15,7 @@ import logging
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from lsprotocol import types
@@ -28,28 +29,44 @@ from netspec.lsp.inlay import inlay_hints
 from netspec.lsp.navigation import definition, document_symbols
 from netspec.lsp.positions import ENCODINGS, UTF16, from_lsp
 from netspec.lsp.publish import lsp_diagnostics
+from netspec.lsp.ranges import span_range
 
 DEBOUNCE_S = 0.15  # after a change: typing a word does not check every letter
 log = logging.getLogger(__name__)
 
 
 class Documents:
-    """The latest check of each open document, shared by every feature; one check at a time."""
+    """The latest check of each open document, shared by every feature; one check at a time.
+    `read(uri)` gives a document's current text."""
 
-    def __init__(self):
+    def __init__(self, read: Callable[[str], str]):
+        self.read = read
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netspec-check")
         self.checks: dict[str, tuple[str, asyncio.Future]] = {}
         self.pending: dict[str, asyncio.Task] = {}
 
-    async def analysis(self, uri: str, text: str) -> Analysis:
-        cached = self.checks.get(uri)
-        if cached is None or cached[0] != text:
-            future = asyncio.get_running_loop().run_in_executor(self.executor, Analysis, uri, text)
-            cached = self.checks[uri] = (text, future)
-        return await asyncio.shield(cached[1])
+    async def analysis(self, uri: str) -> Analysis:
+        """The check of the document's current text: the one made or under way, else a new one
+        (a check of an older text that has not started yet is dropped)."""
+        while True:
+            text = self.read(uri)
+            cached = self.checks.get(uri)
+            if cached is None or cached[0] != text:
+                if cached is not None:
+                    cached[1].cancel()
+                future = asyncio.get_running_loop().run_in_executor(self.executor, Analysis, uri, text)
+                cached = self.checks[uri] = (text, future)
+            try:
+                return await asyncio.shield(cached[1])
+            except asyncio.CancelledError:
+                if not cached[1].cancelled():
+                    raise  # this request itself was cancelled
+                # its check was dropped for a newer text: check that one
 
     def forget(self, uri: str) -> None:
-        self.checks.pop(uri, None)
+        cached = self.checks.pop(uri, None)
+        if cached is not None:
+            cached[1].cancel()
         task = self.pending.pop(uri, None)
         if task is not None:
             task.cancel()
@@ -93,15 +110,11 @@ def report_failure(server: LanguageServer, where: str, error: BaseException) -> 
 
 def build_server() -> LanguageServer:
     server = LanguageServer("netspec", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
-    documents = Documents()
-
-    def text_of(uri: str) -> str:
-        return server.workspace.get_text_document(uri).source
+    documents = Documents(lambda uri: server.workspace.get_text_document(uri).source)
 
     async def at(params) -> tuple[Analysis, int, int]:
         """The check of the document and the request's position as netspec's (line, column)."""
-        uri = params.text_document.uri
-        analysis = await documents.analysis(uri, text_of(uri))
+        analysis = await documents.analysis(params.text_document.uri)
         line, column = from_lsp(analysis.lines, params.position.line, params.position.character, encoding_of(server))
         return analysis, line, column
 
@@ -109,14 +122,13 @@ def build_server() -> LanguageServer:
         try:
             if delay:
                 await asyncio.sleep(delay)
+            analysis = await documents.analysis(uri)
             document = server.workspace.get_text_document(uri)
-            text, version = document.source, document.version
-            analysis = await documents.analysis(uri, text)
-            if server.workspace.get_text_document(uri).source != text:
+            if document.source != analysis.text:
                 return  # changed meanwhile: the next publish sends it
             server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(
-                    uri=uri, version=version, diagnostics=lsp_diagnostics(analysis, encoding_of(server))
+                    uri=uri, version=document.version, diagnostics=lsp_diagnostics(analysis, encoding_of(server))
                 )
             )
         except asyncio.CancelledError:
@@ -153,13 +165,15 @@ def build_server() -> LanguageServer:
         text = hover_text(analysis, statement) if statement is not None else None
         if text is None:
             return None
-        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+        return types.Hover(
+            contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
+            range=span_range(analysis.lines, statement.span, encoding_of(server)),
+        )
 
     @server.feature(types.TEXT_DOCUMENT_INLAY_HINT)
     @guarded(server, default=[])
     async def inlay_hint(params: types.InlayHintParams) -> list[types.InlayHint]:
-        uri = params.text_document.uri
-        analysis = await documents.analysis(uri, text_of(uri))
+        analysis = await documents.analysis(params.text_document.uri)
         return inlay_hints(analysis, params.range.start.line + 1, params.range.end.line + 1, encoding_of(server))
 
     @server.feature(
@@ -181,8 +195,7 @@ def build_server() -> LanguageServer:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @guarded(server, default=[])
     async def symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
-        uri = params.text_document.uri
-        analysis = await documents.analysis(uri, text_of(uri))
+        analysis = await documents.analysis(params.text_document.uri)
         return document_symbols(analysis, encoding_of(server))
 
     return server
