@@ -228,3 +228,64 @@ def test_the_page_needs_no_network_beyond_its_server(browser, playground):  # no
     origin = url.split("/?")[0]
     resources = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert resources and all(name.startswith(origin) for name in resources), resources
+
+
+def test_a_bundled_example_offers_the_shipped_specs_tabs_completion_and_downloads(browser, tmp_path, monkeypatch):  # noqa: F811
+    """`netspec serve` with no spec: LeNet, no Save button; picking VGG-16 from the examples redraws
+    the table; the model.py tab shows what `netspec compile` writes; completion offers layer kinds;
+    the .net button downloads the editor's text."""
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    from netspec.resources import bundled_spec
+    from netspec.serve.analysis import compile_text
+
+    monkeypatch.chdir(tmp_path)
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    with Background(open_session(None)) as url:
+        browser.get(url)
+        wait_for(browser, lambda d: status(d)[0] == "ok", "the page never showed a checked spec")
+        assert not browser.find_element("id", "save").is_displayed()
+        assert browser.find_element("id", "file-name").text == "lenet.net (example)"
+        options = [o.get_attribute("value") for o in Select(browser.find_element("id", "examples")).options]
+        assert {"lenet.net", "vgg16.net", "resnet50.net"} <= set(options)
+
+        Select(browser.find_element("id", "examples")).select_by_value("vgg16.net")
+        vgg16 = bundled_spec("vgg16").read_text(encoding="utf-8")
+        expected = check_text(vgg16, "lenet.net")
+        wait_for(browser, lambda d: len(layer_rows(d)) == len(expected.layers), "the example's table never showed")
+        assert browser.find_element("id", "total-params").text == f"{expected.params:,}"
+
+        browser.find_element("css selector", '.tab[data-tab="code"]').click()
+        source = compile_text(vgg16, "lenet.net")["source"]
+        wait_for(
+            browser, lambda d: d.find_element("id", "code").text.strip() == source.strip(), "model.py never showed"
+        )
+        assert not browser.find_element("id", "panel-table").is_displayed()
+
+        diagram_tab = browser.find_element("css selector", '.tab[data-tab="diagram"]')
+        if diagram_tab.is_displayed():  # netspec.draw is there
+            diagram_tab.click()
+            wait_for(
+                browser,
+                lambda d: d.execute_script(
+                    "const i = document.getElementById('diagram'); return i.complete && i.naturalWidth > 0"
+                ),
+                "the diagram never showed",
+            )
+            assert browser.find_element("id", "diagram").get_attribute("src").startswith("data:image/svg+xml")
+        browser.find_element("css selector", '.tab[data-tab="table"]').click()
+
+        editor_line(browser, 1).click()
+        type_keys(browser, Keys.HOME, Keys.ENTER, Keys.ARROW_UP, "maxp")
+        completion = wait_for(browser, lambda d: text_of(d, ".cm-tooltip-autocomplete"), "no completion offered")
+        assert "maxpool" in completion
+        type_keys(browser, Keys.ESCAPE)
+        assert browser.find_element("id", "file-name").get_attribute("class").split().count("modified") == 1
+
+        browser.find_element("id", "download-net").click()
+        target = downloads / "lenet.net"
+        wait_for(browser, lambda d: target.exists() and target.stat().st_size > 0, "no download")
+        assert target.read_text(encoding="utf-8") == "maxp\n" + vgg16  # the editor's text, as typed

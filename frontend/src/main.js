@@ -28,6 +28,12 @@ const state = {
   tab: "table",
 };
 
+function markModified() {
+  const modified = state.view.state.doc.toString() !== state.savedText;
+  $("file-name").classList.toggle("modified", modified);
+  $("file-name").title = modified ? "changed since it was loaded or saved" : "";
+}
+
 function setStatus(kind, text) {
   const status = $("status");
   status.dataset.state = kind;
@@ -146,6 +152,7 @@ async function save(digest = state.session.digest) {
   if (status === 200) {
     state.session.digest = body.digest;
     state.savedText = text;
+    markModified();
     setStatus(state.report && state.report.ok ? "ok" : "errors", `saved ${body.saved}`);
     $("status").dataset.saved = body.digest;
   } else if (status === 409 && body.diff !== undefined) {
@@ -200,7 +207,11 @@ async function start() {
           { key: "Mod-s", run: () => { if (state.session.can_save) save(); return true; } },
           ...completionKeymap, ...lintKeymap, ...historyKeymap, ...defaultKeymap, indentWithTab,
         ]),
-        EditorView.updateListener.of((update) => { if (update.docChanged) schedule(); }),
+        EditorView.updateListener.of((update) => {
+          if (!update.docChanged) return;
+          markModified();
+          schedule();
+        }),
       ],
     }),
   });
