@@ -110,15 +110,21 @@ def _names(name: str) -> tuple[str, ...]:
 
 def conventions_json(result: CheckResult, name: str) -> dict:
     """The `macs_conventions` object of `check --json`: per convention its total, its counts by
-    category, and its difference from netspec's own count (netspec's always included)."""
+    category, its difference from netspec's own count (netspec's always included) and each
+    layer's count, in the order of the report's `layers`."""
     report = {}
     for convention in _names(name):
-        by_kind = counts(result, convention)
+        by_layer = [layer_counts(layer, convention) for layer in result.layers]
+        by_kind: dict[str, int] = {}
+        for layer in by_layer:
+            for category, count in layer.items():
+                by_kind[category] = by_kind.get(category, 0) + count
         figure = sum(by_kind.values())
         report[convention] = {
             "macs": figure,
             "by_kind": dict(sorted(by_kind.items())),
             "difference": figure - result.macs,
+            "by_layer": [sum(layer.values()) for layer in by_layer],
         }
     return report
 

@@ -240,6 +240,8 @@ def test_check_all_lists_every_convention_and_json_has_them(capsys):
     for name, entry in report.items():
         assert entry["macs"] == conventions.total(result, name) == sum(entry["by_kind"].values())
         assert entry["difference"] == entry["macs"] - result.macs
+        assert sum(entry["by_layer"]) == entry["macs"] and len(entry["by_layer"]) == len(result.layers)
+    assert report["netspec"]["by_layer"] == [layer.macs for layer in result.layers]
     by_kind = {kind: sum(x.macs for x in result.layers if x.kind == kind) for kind in ("conv", "fc")}
     assert report["netspec"]["by_kind"] == by_kind
 
