@@ -18,9 +18,15 @@ from __future__ import annotations
 import difflib
 import re
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
+from netspec.diagnostics import WARNING, Diagnostic
 from netspec.record import Record
 from netspec.units import fmt_bytes, fmt_count, parse_bytes
+
+if TYPE_CHECKING:
+    from netspec.checker import CheckResult
+    from netspec.memory import MemoryEstimate
 
 COUNT_KEYS = ("params", "macs", "flops")
 KEYS = (*COUNT_KEYS, "memory")
@@ -89,7 +95,7 @@ def parse_budgets(text: str) -> tuple[Budget, ...]:
     return tuple(budgets.values())
 
 
-def check_budgets(result, memory, budgets: tuple[Budget, ...]) -> list[dict]:
+def check_budgets(result: CheckResult, memory: MemoryEstimate | None, budgets: tuple[Budget, ...]) -> list[dict]:
     """Add an `over-budget` warning to `result.diagnostics` for each budget the checked spec
     exceeds; return one row per budget for the JSON report: key, limit, value, within.
     `memory` is the training-step estimate (None when the spec has errors: nothing is checked)."""
@@ -175,9 +181,7 @@ def _by_statement(layers, attribute: str, unit: str) -> list[tuple[str, object, 
     return rows
 
 
-def _diagnostic(message, span, hint, notes):
-    from netspec.diagnostics import WARNING, Diagnostic
-
+def _diagnostic(message, span, hint, notes) -> Diagnostic:
     return Diagnostic(WARNING, CODE, message, span, hint, notes)
 
 
