@@ -147,7 +147,7 @@ def conventions_text(result: CheckResult, name: str) -> str:
         lines.append(f"  {convention:<{widths[0]}}  {figure:>{widths[1]}} {short:<{widths[2]}}  {explained}")
     tools = [TOOLS[convention] for convention in _names(name) if convention != "netspec"]
     if tools:
-        lines.append(f"  as {', '.join(tools)} count the compiled module at batch 1")
+        lines.append(f"  rules of {', '.join(tools)}; the compiled module at batch 1")
     return "\n".join(lines)
 
 
