@@ -144,3 +144,25 @@ def test_a_real_server_prints_its_address_answers_and_stops_cleanly_on_ctrl_c(tm
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0
     assert "Traceback" not in err and "stopped" in err
+
+
+def test_listening_beyond_this_machine_warns(tmp_path):
+    process = subprocess.Popen(
+        [sys.executable, "-m", "netspec", "serve", "lenet", "--host", "0.0.0.0", "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
+    try:
+        warning = process.stderr.readline()
+        banner = [process.stdout.readline() for _ in range(2)]
+        assert warning.startswith("netspec: warning: listening on 0.0.0.0, not only on this machine")
+        assert "lenet.net (a bundled example" in banner[0]
+        url = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", banner[1]).group(0)
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=20)
+    assert process.returncode == 0

@@ -70,7 +70,14 @@ def analyze(text: str, name: str, options: MemoryOptions) -> dict:
     result = check_source(SourceFile(name, text))
     # The defaults `netspec check` uses (batch and optimizer from the train block) and its
     # memory-limit warning.
-    memory = training_memory(result, options.batch, options.dtype, options.optimizer, options.device, options.limit)
+    memory = training_memory(
+        result,
+        batch=options.batch,
+        dtype=options.dtype,
+        optimizer=options.optimizer,
+        device=options.device,
+        limit=options.limit,
+    )
     report = json_report(result, memory, options.limit)
     report["layers_total"] = len(report["layers"])
     report["layers"] = report["layers"][:MAX_ROWS]

@@ -13,6 +13,7 @@ from netspec.loading import UsageError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def add_parser(commands) -> None:
@@ -50,7 +51,7 @@ def run(args) -> int:
     session = open_session(args.spec)
     sock = bind(args.host, args.port)
     port = sock.getsockname()[1]
-    if args.host != DEFAULT_HOST:
+    if args.host not in LOOPBACK:
         print(
             f"netspec: warning: listening on {terminal_text(args.host)}, not only on this machine: anyone who can "
             "reach it and has the address with its token can read the spec and save over it",
