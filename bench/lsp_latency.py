@@ -96,7 +96,7 @@ async def main(runs: int) -> None:
         "inlay hints (whole document)": lambda: client.text_document_inlay_hint_async(
             types.InlayHintParams(text_document=document, range=whole)
         ),
-        "completion (`conv 64 3x3 |`)": lambda: client.text_document_completion_async(
+        "completion (`conv width 1x1 b|`)": lambda: client.text_document_completion_async(
             types.CompletionParams(text_document=document, position=types.Position(line=conv, character=20))
         ),
         "document symbols": lambda: client.text_document_document_symbol_async(
