@@ -144,7 +144,25 @@ def _warn_count(result, budget: Budget, value: int) -> None:
     )
     over = value - budget.limit
     hint = f"{fmt_count(over)} over: shrink the layers named below, or raise the budget"
+    if budget.key == "params":
+        hint += _pooling_hint(result.layers)
     result.diagnostics.items.append(_diagnostic(message, span, hint, notes))
+
+
+def _pooling_hint(layers) -> str:
+    """When the layer with the most parameters is an fc that flattens a C x H x W map (VGG's fc6,
+    AlexNet's), what a `globalavgpool` before it would leave: `C·units (+ units)` weights instead
+    of `C·H·W·units (+ units)`."""
+    largest = max(layers, key=lambda layer: layer.params, default=None)
+    if largest is None or largest.kind != "fc" or len(largest.input) != 3 or largest.input[1] * largest.input[2] == 1:
+        return ""
+    channels, h, w = largest.input
+    units = largest.output[0]
+    pooled = channels * units + (units if largest.instance.values["bias"] else 0)
+    return (
+        f"; {largest.name} flattens {channels}x{h}x{w} = {channels * h * w:,} inputs: after a globalavgpool it "
+        f"would hold {fmt_count(pooled)} params, not {fmt_count(largest.params)}"
+    )
 
 
 def _warn_memory(result, memory, budget: Budget) -> None:

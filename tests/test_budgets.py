@@ -14,7 +14,7 @@ from netspec.budgets import largest_contributors, parse_budgets, parse_count, pe
 from netspec.checker import check_source, check_text
 from netspec.cli import main
 from netspec.loading import load_spec
-from netspec.units import fmt_bytes
+from netspec.units import fmt_bytes, fmt_count
 
 SMALL = """network Small
 input 3x16x16
@@ -243,3 +243,24 @@ def test_the_named_layers_are_the_largest_and_cover_half_or_are_three(amounts):
 def test_percent_rounds_half_up(part, total):
     exact = 100 * part / total
     assert abs(percent(part, total) - exact) <= 0.5 + 1e-9
+
+
+def test_an_fc_that_flattens_a_map_is_told_what_global_pooling_would_leave(capsys):
+    """VGG-16's fc1 flattens 512x7x7: after a global average pool it would hold 512·4096 + 4096
+    parameters — computed here from the layer's shapes, then checked by checking that network."""
+    result = checked("vgg16.net")
+    fc1 = max(result.layers, key=lambda layer: layer.params)
+    channels, h, w = fc1.input
+    pooled = check_text(f"input {channels}x{h}x{w}\nglobalavgpool\nfc {fc1.output[0]}\n").params
+    assert pooled == channels * fc1.output[0] + fc1.output[0]
+    code, out, _ = run_check(capsys, "vgg16.net", "--budget", "params=100M")
+    hint = next(line for line in out.splitlines() if line.startswith("  hint:") and "globalavgpool" in line)
+    assert f"{fc1.name} flattens {channels}x{h}x{w} = {channels * h * w:,} inputs" in hint
+    assert f"would hold {fmt_count(pooled)} params, not {fmt_count(fc1.params)}" in hint
+
+
+def test_no_pooling_hint_when_the_largest_layer_is_no_flattening_fc(capsys, small):
+    code, out, _ = run_check(capsys, small, "--budget", "params=100")  # fc on 8x16x16: hinted
+    assert "globalavgpool" in out
+    code, out, _ = run_check(capsys, "resnet18.net", "--budget", "params=1M")  # a conv is largest
+    assert "[over-budget]" in out and "globalavgpool" not in out.split("hint:")[1].split("\n")[0]
