@@ -7,10 +7,9 @@ on each side (or `p_begin`/`p_end`), dilation `d`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from netspec.record import Record
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of every start)
 if TYPE_CHECKING:
     from fractions import Fraction
 

@@ -13,8 +13,8 @@ is made (start-up time, as in netspec.arithmetic).
 from __future__ import annotations
 
 from math import gcd
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of every start)
 if TYPE_CHECKING:
     from fractions import Fraction
 

@@ -8,8 +8,6 @@ input) and warnings where it can but probably should not (a size that is not a w
 from __future__ import annotations
 
 import gc
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from netspec import syntax
 from netspec.arithmetic import ReceptiveField
@@ -22,6 +20,7 @@ from netspec.naming import layer_names
 from netspec.record import Record
 from netspec.source import SourceFile
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of every start)
 if TYPE_CHECKING:
     from netspec.train_settings import TrainSettings
 
@@ -135,7 +134,7 @@ class CheckResult(Record):
     def name(self) -> str:
         if self.network is not None and self.network.name:
             return self.network.name
-        return Path(self.source.name).stem or "network"
+        return _stem(self.source.name) or "network"
 
     @property
     def input_shape(self) -> Shape | None:
@@ -379,3 +378,11 @@ def _warn_softmax_not_last(result: CheckResult) -> None:
                 report.instance.statement.span,
                 "put softmax last (training uses log-softmax on the logits anyway), or remove it",
             )
+
+
+def _stem(path: str) -> str:
+    """`pathlib.PurePosixPath(path).stem` without importing pathlib (~2.5 ms of every start)."""
+    name = path.rstrip("/").rpartition("/")[2]
+    name = "" if name == "." else name
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name

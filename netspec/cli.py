@@ -69,7 +69,33 @@ ASCII_FORMS = {
 }
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help formatter, measuring the terminal without importing shutil: argparse makes
+    one for every add_argument, and shutil (with bz2, lzma, fnmatch) cost ~2 ms of every start."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width=None):
+        super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
+
+
+def _terminal_columns() -> int:
+    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's width, else 80."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str):  # argparse's default exits 2 too; keep its usage line
         self.print_usage(sys.stderr)
         raise UsageError(message)
@@ -83,6 +109,7 @@ def _memory_size(text: str) -> int:
 
 
 MAX_BATCH = 2**31 - 1  # beyond any memory; larger would overflow the estimate's floats
+DEFAULT_MEMORY = 16 * 2**30  # --memory 16GiB
 
 
 def _positive(text: str) -> int:
@@ -108,9 +135,7 @@ def add_memory_flags(parser: argparse.ArgumentParser) -> None:
         "--optimizer", choices=sorted(OPTIMIZER_SLOTS), help="optimizer (default: the train block's, else adam)"
     )
     group.add_argument("--device", choices=DEVICES, default="cuda", help="where the step runs (dropout masks differ)")
-    group.add_argument(
-        "--memory", type=_memory_size, default=parse_bytes("16GiB"), help="memory to fit in (default 16GiB)"
-    )
+    group.add_argument("--memory", type=_memory_size, default=DEFAULT_MEMORY, help="memory to fit in (default 16GiB)")
 
 
 def _budgets(text: str):
@@ -136,11 +161,7 @@ def _convention(text: str) -> str:
 _COMMAND_MODULES = {"draw": "netspec.draw.command", "serve": "netspec.serve.command", "lsp": "netspec.lsp.command"}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="netspec", description="Check, compile and train convolutional network specs.")
-    parser.add_argument("--version", action="version", version=f"netspec {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
+def _add_check(commands) -> None:
     check = commands.add_parser("check", help="compute shapes, parameters, MACs, receptive fields and memory")
     check.add_argument("spec", nargs="?", help="a .net file (or the name of a bundled spec)")
     check.add_argument("--json", action="store_true", help="print one JSON object (schema 2)")
@@ -161,17 +182,49 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_memory_flags(check)
 
+
+def _add_specs(commands) -> None:
     commands.add_parser("specs", help="list the bundled example specs")
 
+
+def _add_compile(commands) -> None:
     compile_ = commands.add_parser("compile", help="write a standalone PyTorch module for a spec")
     compile_.add_argument("spec", help="a .net file (or the name of a bundled spec)")
     compile_.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (atomically), not to stdout")
 
-    from netspec.training.commands import add_parsers as add_training_parsers  # no torch until a run
 
-    add_training_parsers(commands)
-    for module in _COMMAND_MODULES.values():
-        import_module(module).add_parser(commands)
+def _add_training(commands) -> None:
+    from netspec.training.commands import add_parsers  # train and eval; no torch until a run
+
+    add_parsers(commands)
+
+
+def _adder(module: str):
+    return lambda commands: import_module(module).add_parser(commands)
+
+
+# Every command and what adds its parser, in the order `netspec --help` lists them.
+_PARSER_ADDERS = {
+    "check": _add_check,
+    "specs": _add_specs,
+    "compile": _add_compile,
+    "train": _add_training,
+    "eval": _add_training,
+    **{name: _adder(module) for name, module in _COMMAND_MODULES.items()},
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The `netspec` parser: with `command`, only that command's sub-parser is built (building all
+    of them, with the imports of train, draw, serve and lsp, cost `netspec check` ~8 ms at every
+    start); without, all of them, for `netspec --help` and unknown commands."""
+    parser = _Parser(prog="netspec", description="Check, compile and train convolutional network specs.")
+    parser.add_argument("--version", action="version", version=f"netspec {__version__}")
+    # prog given: argparse would otherwise format the usage to find it (and import shutil, ~2 ms)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog="netspec")
+    adders = [_PARSER_ADDERS[command]] if command in _PARSER_ADDERS else dict.fromkeys(_PARSER_ADDERS.values())
+    for add in adders:
+        add(commands)
     return parser
 
 
@@ -204,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(argv: list[str] | None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv[0] if argv else None)  # `netspec -h check`: argv[0] is no command, all
     args = parser.parse_args(argv)
     if args.command == "check":
         return run_check(args)

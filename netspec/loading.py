@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from pathlib import Path
 
 from netspec import resources
 from netspec.source import SourceFile
@@ -30,7 +29,7 @@ def load_spec(name: str) -> tuple[SourceFile, str | None]:
     something a spec can be read from, when it is too large, or when it is not UTF-8 text."""
     if name == STDIN:
         return SourceFile(STDIN_NAME, _decode(_read_stdin(), STDIN_NAME)), None
-    path = Path(name)
+    path = name
     note = None
     try:
         info = os.stat(path)
@@ -40,7 +39,7 @@ def load_spec(name: str) -> tuple[SourceFile, str | None]:
             available = ", ".join(p.name for p in resources.bundled_specs())
             raise UsageError(f"no such file: {name} (bundled specs: {available})") from None
         note = f"note: {name} not found here; using the bundled spec {bundled}"
-        path = bundled
+        path = str(bundled)
         info = os.stat(path)
     except (OSError, ValueError) as error:  # a name too long, a loop of links, a NUL byte
         raise UsageError(f"cannot read {name}: {_reason(error)}") from None

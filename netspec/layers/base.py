@@ -7,12 +7,14 @@ for backward, and the PyTorch code it compiles to.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
-
 from netspec.diagnostics import Diagnostics
 from netspec.layers.args import Arg
 from netspec.record import Record
 from netspec.source import Span
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of every start)
+if TYPE_CHECKING:
+    from typing import Any, ClassVar
 
 Shape = tuple[int, ...]  # (C, H, W) for feature maps, (F,) for vectors; the batch is never included
 

@@ -1,0 +1,109 @@
+"""What `netspec check` imports: only what a check needs (no timed tests here; the start-up time is
+measured by bench/check_speed.py). Each run is a fresh interpreter, as a user's command is."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from netspec.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent
+ALEXNET = str(ROOT / "specs" / "alexnet.net")
+
+# Modules that `netspec check FILE` must not import: heavy ones (torch, numpy), ones whose import
+# was measured to cost milliseconds at every start, Lark's runtime (the tables run without it),
+# and the other commands' modules.
+NOT_FOR_A_CHECK = (
+    "torch",
+    "numpy",
+    "lark",
+    "json",
+    "typing",
+    "pathlib",
+    "fractions",
+    "decimal",
+    "shutil",
+    "dataclasses",
+    "inspect",
+    "logging",
+    "netspec.training",
+    "netspec.training.commands",
+    "netspec.train_settings_cli",
+    "netspec.draw",
+    "netspec.serve",
+    "netspec.lsp",
+    "netspec.compile_cli",
+    "netspec.codegen",
+)
+
+
+def modules_after(argv: list[str]) -> set[str]:
+    code = (
+        "import sys, io, contextlib\n"
+        "from netspec.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
+        f"    code = main({argv!r})\n"
+        "print(code, ' '.join(sorted(sys.modules)))\n"
+    )
+    result = subprocess.run([sys.executable, "-I", "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    code, _, modules = result.stdout.strip().partition(" ")
+    assert code == "0", result.stdout
+    return set(modules.split())
+
+
+def test_a_check_imports_only_what_it_needs():
+    modules = modules_after(["check", ALEXNET])
+    assert {"netspec.checker", "netspec.lalr", "netspec.report"} <= modules  # it did check
+    assert sorted(set(NOT_FOR_A_CHECK) & modules) == []
+
+
+def test_json_is_imported_for_json_output_only():
+    assert "json" in modules_after(["check", ALEXNET, "--json"])
+
+
+def test_the_generated_parser_is_the_tables_not_larks_runtime():
+    from netspec import _grammar_parser
+
+    source = Path(_grammar_parser.__file__).read_text(encoding="utf-8")
+    assert "class " not in source and "def " not in source and "import " not in source
+    assert len(source.splitlines()) < 400
+
+
+@pytest.mark.parametrize("command", ["check", "specs", "compile", "train", "eval", "draw", "serve", "lsp"])
+def test_a_command_builds_its_own_parser_only(command):
+    parser = build_parser(command)
+    (subparsers,) = [action for action in parser._actions if action.dest == "command"]
+    assert list(subparsers.choices) in ([command], ["train", "eval"])
+
+
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command in ("check", "specs", "compile", "train", "eval", "draw", "serve", "lsp"):
+        assert f"\n    {command} " in out
+
+
+def test_an_unknown_command_lists_every_command(capsys):
+    assert main(["chek", "x.net"]) == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'chek'" in err and "'lsp'" in err and "'train'" in err
+
+
+def test_help_before_the_command_is_the_full_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["-h", "check"])
+    assert "compile" in capsys.readouterr().out
+
+
+def test_a_command_help_is_complete(capsys):
+    with pytest.raises(SystemExit):
+        main(["check", "--help"])
+    out = capsys.readouterr().out
+    for flag in ("--json", "--explain", "--strict", "--batch", "--memory"):
+        assert flag in out
