@@ -1,6 +1,6 @@
-"""`netspec check --macs-convention`: netspec's figures under ptflops', thop's and fvcore's rules
-equal what those tools print for the compiled module — every layer kind, shipped specs, random
-stacks — and the command line shows and explains them.
+"""`netspec check --macs-convention`: netspec's figures under ptflops', thop's, fvcore's and
+torchinfo's rules equal what those tools print for the compiled module — every layer kind, the
+shipped specs, random stacks and graphs — and the command line shows and explains them.
 
 The tools are run here on the module `netspec compile` emits (compiled in memory), batch 1, in
 eval mode, with their output silenced; none of netspec's counting code is used to get their side.
