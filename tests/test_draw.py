@@ -341,3 +341,42 @@ def test_draw_does_not_import_torch_or_cairosvg_for_svg():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().endswith("False False"), result.stderr
+
+
+# --- random graphs ------------------------------------------------------------------------------
+
+
+@given(st.data())
+def test_random_graphs_draw_as_valid_whitelisted_svg_covering_every_layer(data):
+    pytest.importorskip("torch")  # random_graphs builds its torch reference beside the spec
+    from random_graphs import graphs
+    from random_graphs import render as render_graph
+
+    shape, items = data.draw(graphs())
+    calls = data.draw(st.integers(0, 3))
+    text, _ = render_graph(shape, items, calls=calls)
+    result = check_text(text, "random.net")
+    if not result.ok:
+        with pytest.raises(DrawError):
+            draw_svg(result)
+        return
+    units = build(result.layers)
+    assert sorted(r.index for u in units for r in reports_of(u)) == [r.index for r in result.layers]
+    collapsed = collapse(units)
+    assert sorted(r.index for u in collapsed for r in reports_of(u)) == [r.index for r in result.layers]
+    style = data.draw(st.sampled_from(["blocks", "graph"]))
+    direction = data.draw(st.sampled_from(["right", "down"]))
+    svg = draw_svg(result, style=style, direction=direction, expand=data.draw(st.booleans()))
+    assert_only_whitelisted(svg)
+    root = ET.fromstring(svg)
+    assert 0 < float(root.get("width")) < 20000 and 0 < float(root.get("height")) < 20000
+    if style == "graph":
+        merges = [e for e in root.iter() if tag(e) == "circle"]
+        assert len(merges) <= sum(1 for r in result.layers if r.is_merge)
+        assert merges or not any(r.is_merge for r in result.layers)
+
+
+def test_a_network_without_layers_draws_its_input():
+    result = check_text("input 1x8x8\n", "empty.net")
+    for style in ("blocks", "graph"):
+        assert "1@8×8" in texts(draw_svg(result, style=style)) or "1×8×8" in texts(draw_svg(result, style=style))

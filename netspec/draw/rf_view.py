@@ -82,7 +82,7 @@ def draw_rf(result, report, scale: float = 1.0) -> Picture:
     canvas.text(
         0,
         36,
-        f"one unit sees {size} input pixels; its neighbour's field (dashed) is {jump} pixels on",
+        f"one unit sees {size} input pixels; its neighbour's field (dashed) is {jump} pixel{'' if jump == '1' else 's'} on",
         SMALL,
         anchor="start",
         cls="label",
