@@ -3,9 +3,10 @@
     python bench/serve_latency.py                # 40 keystrokes per spec, 30 check runs per spec
     python bench/serve_latency.py --keys 100     # more keystrokes, steadier percentiles
 
-(a) Keystroke → updated table, in a real browser: the playground served from this process (a
-    thread running uvicorn, as `netspec serve` does) and opened in headless Chromium (Debian's,
-    under selenium, as the tests do). For specs/vgg16.net and the largest shipped spec (the most
+(a) Keystroke → updated table, in a real browser: the playground served by `netspec serve SPEC
+    --port 0 --no-browser` in its own process (as a person runs it; a server thread in this
+    process would share the interpreter lock with selenium's polling) and opened in headless
+    Chromium (Debian's, under selenium, as the tests do). For specs/vgg16.net and the largest shipped spec (the most
     layers once blocks and repeats are expanded), selenium types a digit at the end of the last
     `fc N` line, then deletes it, alternately, so every keystroke changes the output shape and
     the table must be redrawn. The page itself records the times: `performance.now()` in a
@@ -22,10 +23,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
+import re
 import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -92,11 +97,24 @@ def keystroke_latencies(driver, url: str, text: str, keys: int) -> list[float]:
     return latencies
 
 
+@contextlib.contextmanager
+def served(path: Path):
+    """`netspec serve PATH` in a subprocess; yields the address it prints; Ctrl-C at the end."""
+    command = [sys.executable, "-m", "netspec", "serve", str(path), "--port", "0", "--no-browser"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+    try:
+        banner = process.stdout.readline() + process.stdout.readline()
+        match = re.search(r"http://\S+", banner)
+        if match is None:
+            raise RuntimeError(f"netspec serve printed no address: {banner!r}")
+        yield match.group(0)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+
+
 def browser_part(keys: int) -> None:
     from browser import browser_missing, start_browser, stop_browser
-
-    from netspec.serve.server import Background
-    from netspec.serve.session import open_session
 
     missing = browser_missing()
     if missing:
@@ -114,7 +132,7 @@ def browser_part(keys: int) -> None:
             path = folder / spec.name
             shutil.copy(spec, path)
             text = path.read_text(encoding="utf-8")
-            with Background(open_session(str(path))) as url:
+            with served(path) as url:
                 latencies = keystroke_latencies(driver, url, text, keys)
             print(
                 f"    {spec.name:<18} {layer_count(spec):>6} {statistics.median(latencies):>7.1f}"
