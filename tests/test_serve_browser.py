@@ -8,6 +8,7 @@ The screenshot of the scenario is kept as docs/images/serve.png (NETSPEC_SCREENS
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -264,6 +265,14 @@ def test_a_bundled_example_offers_the_shipped_specs_tabs_completion_and_download
             browser, lambda d: d.find_element("id", "code").text.strip() == source.strip(), "model.py never showed"
         )
         assert not browser.find_element("id", "panel-table").is_displayed()
+        browser.find_element("id", "download-py").click()
+        browser.find_element("id", "download-json").click()
+        python, report = downloads / "lenet.py", downloads / "lenet.json"
+        wait_for(browser, lambda d: python.exists() and report.exists(), "no .py or JSON download")
+        wait_for(browser, lambda d: python.read_text(encoding="utf-8") == source, "the .py is not netspec compile's")
+        downloaded = json.loads(report.read_text(encoding="utf-8"))
+        assert downloaded["schema"] == 2 and downloaded["totals"]["params"] == expected.params
+        assert [layer["output"] for layer in downloaded["layers"]] == [list(layer.output) for layer in expected.layers]
 
         diagram_tab = browser.find_element("css selector", '.tab[data-tab="diagram"]')
         if diagram_tab.is_displayed():  # netspec.draw is there
