@@ -320,3 +320,24 @@ async def test_quick_changes_end_in_the_diagnostics_of_the_last_text(client):
 
     [diagnostic] = await asyncio.wait_for(last(), WAIT_S)
     assert diagnostic.code == "unknown-layer" and span_of(diagnostic) == (3, 0, 3, 5)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_definition_of_a_parameter_in_a_block_body_is_the_parameter_in_its_block_line(client):
+    uri = await open_document(client, BLOCKS)
+    target = await client.text_document_definition_async(types.DefinitionParams(**at(uri, 2, len("  conv wi"))))
+    location = target[0] if isinstance(target, list) else target
+    assert (location.range.start.line, location.range.start.character) == (1, len("block stage "))
+    assert location.range.end.character == len("block stage width")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_document_that_is_not_open_is_not_read_from_disk(client):
+    uri = (SPECS / "lenet.net").as_uri()
+    hover = await client.text_document_hover_async(types.HoverParams(**at(uri, 4, 1)))
+    assert hover is None
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert symbols in ([], None)
+    assert not [m for m in client.log_messages if m.type == types.MessageType.Error]

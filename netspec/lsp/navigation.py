@@ -3,6 +3,7 @@ its labelled layers, block calls and merges; each block with its own; the `train
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 from lsprotocol import types
@@ -16,12 +17,45 @@ from netspec.syntax import Statement
 SymbolKind = types.SymbolKind
 
 
-def definition(analysis: Analysis, statement: Statement, encoding: str) -> types.Location | None:
-    """Where the block a call statement names is defined: its `block NAME …` line."""
+def definition(analysis: Analysis, line: int, column: int, encoding: str) -> types.Location | None:
+    """Where the word at (line, column) is defined: a block parameter used in the block's body →
+    the parameter in the `block` line; anywhere on a block call → the `block NAME …` line."""
+    statement = analysis.statement_at(line, column)
+    if statement is None:
+        return None
+    word = word_at(analysis.source.line_text(line), column)
+    if word is not None and statement.word_span.line == line and not _covers(statement.word_span, column):
+        for block in analysis.blocks.values():
+            if block.span.line < line <= block_end(analysis.source, block)[0]:
+                span = _parameter_span(block, word)
+                if span is not None:
+                    return types.Location(uri=analysis.uri, range=span_range(analysis.lines, span, encoding))
     block = analysis.blocks.get(statement.word.lower())
     if block is None or block is statement:
         return None
     return types.Location(uri=analysis.uri, range=span_range(analysis.lines, block.span, encoding))
+
+
+def word_at(text: str, column: int) -> str | None:
+    """The name (letters, digits, `_`) at or just before 1-based `column` of `text`."""
+    for match in re.finditer(r"[A-Za-z_][A-Za-z0-9_]*", text):
+        if match.start() < column <= match.end() + 1:
+            return match.group()
+    return None
+
+
+def _parameter_span(block: Statement, name: str) -> Span | None:
+    for value in block.args[1:]:
+        if value.kind == "word" and value.text == name:
+            return value.span
+    for option in block.options:
+        if option.key == name:
+            return option.key_span
+    return None
+
+
+def _covers(span: Span, column: int) -> bool:
+    return span.column <= column <= span.end_column
 
 
 def document_symbols(analysis: Analysis, encoding: str) -> list[types.DocumentSymbol]:

@@ -17,6 +17,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -37,19 +38,22 @@ log = logging.getLogger(__name__)
 
 class Documents:
     """The latest check of each open document, shared by every feature; one check at a time.
-    `read(uri)` gives a document's current text."""
+    `read(uri)` gives an open document's current text, None for a document that is not open."""
 
-    def __init__(self, read: Callable[[str], str]):
+    def __init__(self, read: Callable[[str], str | None]):
         self.read = read
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netspec-check")
         self.checks: dict[str, tuple[str, asyncio.Future]] = {}
         self.pending: dict[str, asyncio.Task] = {}
 
-    async def analysis(self, uri: str) -> Analysis:
+    async def analysis(self, uri: str) -> Analysis | None:
         """The check of the document's current text: the one made or under way, else a new one
-        (a check of an older text that has not started yet is dropped)."""
+        (a check of an older text that has not started yet is dropped). None when it is not open:
+        the server reads no file itself (pygls would read any path, /dev/zero too)."""
         while True:
             text = self.read(uri)
+            if text is None:
+                return None
             cached = self.checks.get(uri)
             if cached is None or cached[0] != text:
                 if cached is not None:
@@ -110,11 +114,18 @@ def report_failure(server: LanguageServer, where: str, error: BaseException) -> 
 
 def build_server() -> LanguageServer:
     server = LanguageServer("netspec", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
-    documents = Documents(lambda uri: server.workspace.get_text_document(uri).source)
 
-    async def at(params) -> tuple[Analysis, int, int]:
+    def read(uri: str) -> str | None:
+        document = server.workspace.text_documents.get(unquote(uri))
+        return document.source if document is not None else None
+
+    documents = Documents(read)
+
+    async def at(params) -> tuple[Analysis | None, int, int]:
         """The check of the document and the request's position as netspec's (line, column)."""
         analysis = await documents.analysis(params.text_document.uri)
+        if analysis is None:
+            return None, 0, 0
         line, column = from_lsp(analysis.lines, params.position.line, params.position.character, encoding_of(server))
         return analysis, line, column
 
@@ -123,9 +134,9 @@ def build_server() -> LanguageServer:
             if delay:
                 await asyncio.sleep(delay)
             analysis = await documents.analysis(uri)
-            document = server.workspace.get_text_document(uri)
-            if document.source != analysis.text:
-                return  # changed meanwhile: the next publish sends it
+            document = server.workspace.text_documents.get(unquote(uri))
+            if analysis is None or document is None or document.source != analysis.text:
+                return  # changed or closed meanwhile: the next publish sends it
             server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(
                     uri=uri, version=document.version, diagnostics=lsp_diagnostics(analysis, encoding_of(server))
@@ -161,7 +172,7 @@ def build_server() -> LanguageServer:
     @guarded(server)
     async def hover(params: types.HoverParams) -> types.Hover | None:
         analysis, line, column = await at(params)
-        statement = analysis.statement_at(line, column)
+        statement = analysis.statement_at(line, column) if analysis is not None else None
         text = hover_text(analysis, statement) if statement is not None else None
         if text is None:
             return None
@@ -174,6 +185,8 @@ def build_server() -> LanguageServer:
     @guarded(server, default=[])
     async def inlay_hint(params: types.InlayHintParams) -> list[types.InlayHint]:
         analysis = await documents.analysis(params.text_document.uri)
+        if analysis is None:
+            return []
         return inlay_hints(analysis, params.range.start.line + 1, params.range.end.line + 1, encoding_of(server))
 
     @server.feature(
@@ -182,6 +195,8 @@ def build_server() -> LanguageServer:
     @guarded(server)
     async def completion(params: types.CompletionParams) -> types.CompletionList | None:
         analysis, line, column = await at(params)
+        if analysis is None:
+            return None
         items = complete(analysis.source.text, line - 1, column - 1, analysis.blocks)
         return types.CompletionList(is_incomplete=False, items=items)
 
@@ -189,13 +204,16 @@ def build_server() -> LanguageServer:
     @guarded(server)
     async def goto_definition(params: types.DefinitionParams) -> types.Location | None:
         analysis, line, column = await at(params)
-        statement = analysis.statement_at(line, column)
-        return definition(analysis, statement, encoding_of(server)) if statement is not None else None
+        if analysis is None:
+            return None
+        return definition(analysis, line, column, encoding_of(server))
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @guarded(server, default=[])
     async def symbols(params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
         analysis = await documents.analysis(params.text_document.uri)
+        if analysis is None:
+            return []
         return document_symbols(analysis, encoding_of(server))
 
     return server
