@@ -271,6 +271,15 @@ def test_a_huge_network_sends_a_bounded_table(served):
     assert len(report["layers"]) == 5000
 
 
+def test_text_with_a_lone_surrogate_is_a_400_and_writes_nothing(served, spec_file):
+    client, headers, session = served
+    for path in ("/api/check", "/api/compile", "/api/save"):
+        body = b'{"text": "input 3\\ud800", "digest": "' + session.digest.encode() + b'"}'
+        response = client.post(path, content=body, headers={**headers, "Content-Type": "application/json"})
+        assert response.status_code == 400 and "Unicode" in response.json()["error"], path
+    assert spec_file.read_text(encoding="utf-8") == SMALL
+
+
 def test_any_text_is_answered_never_a_500(served):
     client, headers, _ = served
     for text in ("", "\0", "{{{{", "input 3x" + "9" * 5000, "repeat 99999 { repeat 99999 { relu } }\ninput 3\n"):

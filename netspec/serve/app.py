@@ -167,6 +167,10 @@ async def _json_body(request: Request, authorized) -> dict | Response:
         return JSONResponse({"error": "the request is not JSON"}, 400)
     if not isinstance(body, dict) or not isinstance(body.get("text"), str):
         return JSONResponse({"error": "expected a JSON object with the spec as `text`"}, 400)
+    try:
+        body["text"].encode("utf-8")
+    except UnicodeEncodeError:  # JSON can carry a lone surrogate (`"\ud800"`), which no file can hold
+        return JSONResponse({"error": "the text is not valid Unicode (a lone surrogate)"}, 400)
     return body
 
 

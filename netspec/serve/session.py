@@ -90,10 +90,16 @@ def open_session(spec: str | None) -> Session:
     if note is not None or spec == "-":
         return Session(source.name if note is None else Path(source.name).name, source.text, None, "")
     path = Path(spec)
-    info = os.stat(path)
+    try:
+        info = os.stat(path)
+    except OSError as error:  # gone since it was read
+        raise UsageError(f"cannot read {spec}: {error.strerror or error}") from None
     if not stat.S_ISREG(info.st_mode):
         raise UsageError(f"{spec} is not a regular file; the playground saves to regular files only")
-    data = read_current(path)
+    try:
+        data = read_current(path)
+    except SaveRefused as error:
+        raise UsageError(str(error)) from None
     if data is None:
         raise UsageError(f"{spec} changed while it was read")
     newline = "\r\n" if b"\r\n" in data else "\n"
