@@ -235,3 +235,14 @@ def test_netspec_lsp_without_pygls_is_a_clear_error():
     assert out.returncode == 2
     assert "pip install 'netspec[lsp]'" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_text_from_the_spec_reaches_the_editor_escaped_as_on_a_terminal():
+    from netspec.lsp.publish import lsp_diagnostics
+
+    text = 'network "evil\u202e\x1b[2J"\ninput 1x8x8\nupsample 2 mode="near\u202eest"\n'
+    analysis = Analysis("file:///e.net", text)
+    [diagnostic] = lsp_diagnostics(analysis, "utf-16")
+    assert "\u202e" not in diagnostic.message and "\\u202e" in diagnostic.message
+    [network] = document_symbols(analysis, "utf-16")
+    assert network.name == "evil\\u202e\\x1b[2J"

@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from lsprotocol import types
 
+from netspec.diagnostics import terminal_text
 from netspec.lsp.document import Analysis, block_end
 from netspec.lsp.hover import shape_text
 from netspec.lsp.ranges import position, span_range
@@ -85,7 +86,7 @@ def document_symbols(analysis: Analysis, encoding: str) -> list[types.DocumentSy
     if result.ok:
         detail = f"{shape_text(result.input_shape)} → {shape_text(result.output_shape)}, {result.params:,} params"
     network = types.DocumentSymbol(
-        name=name or "network",
+        name=terminal_text(name) or "network",
         kind=SymbolKind.Module,
         range=types.Range(start=types.Position(line=0, character=0), end=end),
         selection_range=span_range(lines, anchor, encoding),
@@ -118,10 +119,10 @@ def _symbol(analysis: Analysis, statement: Statement, name: str, kind, detail: s
     if statement.word.lower() == "block" and statement.args:
         selection = statement.args[0].span
     return types.DocumentSymbol(
-        name=name,
+        name=terminal_text(name),
         kind=kind,
         range=span_range(lines, full, encoding),
         selection_range=span_range(lines, selection, encoding),
-        detail=detail,
+        detail=terminal_text(detail),
         children=children,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from netspec.diagnostics import ERROR, WARNING
+from netspec.diagnostics import ERROR, WARNING, terminal_text
 from netspec.lsp.document import Analysis
 from netspec.lsp.ranges import span_range
 
@@ -27,14 +27,16 @@ def lsp_diagnostics(analysis: Analysis, encoding: str) -> list[types.Diagnostic]
         counts[item.code] = counts.get(item.code, 0) + 1
         if counts[item.code] > MAX_PER_CODE:
             continue
-        message = item.message + (f"\nhint: {item.hint}" if item.hint else "")
+        # as the terminal shows it: control characters from the spec escaped, one line each
+        message = terminal_text(item.message) + (f"\nhint: {terminal_text(item.hint)}" if item.hint else "")
         if counts[item.code] == MAX_PER_CODE and totals[item.code] > MAX_PER_CODE:
             message += (
                 f"\n({totals[item.code] - MAX_PER_CODE:,} more [{item.code}] not shown: netspec check lists them)"
             )
         related = [
             types.DiagnosticRelatedInformation(
-                location=types.Location(uri=analysis.uri, range=span_range(lines, span, encoding)), message=note
+                location=types.Location(uri=analysis.uri, range=span_range(lines, span, encoding)),
+                message=terminal_text(note),
             )
             for note, span in item.notes
         ]

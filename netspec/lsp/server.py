@@ -190,7 +190,7 @@ def build_server() -> LanguageServer:
         return inlay_hints(analysis, params.range.start.line + 1, params.range.end.line + 1, encoding_of(server))
 
     @server.feature(
-        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["=", " "], resolve_provider=False)
+        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["="], resolve_provider=False)
     )
     @guarded(server)
     async def completion(params: types.CompletionParams) -> types.CompletionList | None:
