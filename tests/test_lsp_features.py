@@ -246,3 +246,31 @@ def test_text_from_the_spec_reaches_the_editor_escaped_as_on_a_terminal():
     assert "\u202e" not in diagnostic.message and "\\u202e" in diagnostic.message
     [network] = document_symbols(analysis, "utf-16")
     assert network.name == "evil\\u202e\\x1b[2J"
+
+
+def test_a_check_superseded_before_it_starts_is_dropped_and_its_waiters_get_the_newer_one():
+    import threading
+
+    from netspec.lsp.server import Documents
+
+    texts = {"u": "input 1x8x8\nconv 2 3\n"}
+    documents = Documents(texts.get)
+    release = threading.Event()
+    checked = []
+
+    async def scenario():
+        loop = asyncio.get_running_loop()
+        busy = loop.run_in_executor(documents.executor, release.wait)  # the one worker is busy
+        first = asyncio.ensure_future(documents.analysis("u"))
+        await asyncio.sleep(0)  # let it reach its await
+        texts["u"] = "input 1x8x8\nconv 5 3\n"
+        second = asyncio.ensure_future(documents.analysis("u"))
+        await asyncio.sleep(0)  # let it reach its await
+        release.set()
+        await busy
+        for analysis in await asyncio.gather(first, second):
+            checked.append(analysis.result.layers[0].output)
+        assert await documents.analysis("missing") is None
+
+    asyncio.run(scenario())
+    assert checked == [(5, 6, 6), (5, 6, 6)]
