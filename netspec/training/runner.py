@@ -648,6 +648,7 @@ class _Run:
             set_lr(self.optimizer, lr)
             if x.dim() == 4 and device.type in CHANNELS_LAST:
                 x = x.contiguous(memory_format=torch.channels_last)
+            timer.begin_step(len(y))
             loss_sum, log_probs = forward_loss(net, x, y, s.label_smoothing, device, self.precision)
             loss = loss_sum * (world.size / global_size)  # DDP averages over processes: the global mean
             self.optimizer.zero_grad(set_to_none=True)
@@ -659,7 +660,7 @@ class _Run:
                 loss.backward()
                 self.optimizer.step()
             step += 1
-            timer.step_done(len(y))
+            timer.end_step(len(y))
             with torch.no_grad():
                 totals[0] += loss_sum.detach()
                 totals[1] += (log_probs.argmax(dim=1) == y).sum()
@@ -702,7 +703,7 @@ class _Run:
             "samples_per_s": timer.rate(seen, now=ended),
         }
         if timer.warmup_seconds is not None:
-            row["warmup_seconds"] = timer.warmup_seconds  # the first step, torch.compile's compile in it
+            row["warmup_seconds"] = timer.warmup_seconds  # the steps in which torch.compile compiled
         rows.append(row)
         bar.close(self.epoch_line(row) if self.talk else None)
         if world.main:
@@ -723,7 +724,7 @@ class _Run:
             parts.append(f"test {row['test_acc']:.2%}")
         parts += [f"lr {row['lr']:.3g}", f"{row['seconds']:.1f}s", f"{row['samples_per_s'] or 0:,.0f} samples/s"]
         if row.get("warmup_seconds") is not None:
-            parts[-1] += f" (not counting the first step, {row['warmup_seconds']:.1f}s with compiling)"
+            parts[-1] += f" (not counting {row['warmup_seconds']:.1f}s of steps that compiled)"
         return "  ".join(parts)
 
     # Files.
