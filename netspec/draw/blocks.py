@@ -253,16 +253,19 @@ class BlocksLayout:
         )
 
     def draw_down(self, row: list[Column], offset: float) -> float:
+        """One column of boxes, top to bottom, texts to the right, repeats bracketed on the left."""
+        badges = [text_width(f"×{c.repeat[0]}", SMALL + 1, bold=True) for c in row if c.repeat]
+        room = max(badges) + 14 if badges else 0.0
         width = max(c.body_width for c in row)
-        axis = offset + width / 2
+        axis = offset + room + width / 2
         y = 0.0
-        for column in row:
+        for index, column in enumerate(row):  # no kernel pyramids: they would cross the boxes above
             along, _ = self.cell(column)
             owner = self.owner_of(column)
             left = axis - column.body_width / 2
             top = y + column.slant + (along - GAP - column.body_height) / 2
             self.cuboid(left, top, column, owner)
-            tx = offset + width + 10
+            tx = offset + room + width + 10
             baseline = y + (along - GAP) / 2 - (line_height(SMALL) + column.caption_height()) / 2
             if column.size_label:
                 baseline += line_height(SMALL)
@@ -275,13 +278,16 @@ class BlocksLayout:
                     tx, baseline - 0.25 * size, text, size, anchor="start", cls="label", owner=owner, bold=size == FONT
                 )
             if column.repeat:
-                label = (
-                    f"×{column.repeat[0]} (next {column.repeat[1]})" if column.repeat[1] > 1 else f"×{column.repeat[0]}"
+                count, span = column.repeat
+                end = y + sum(self.cell(c)[0] for c in row[index : index + span]) - GAP
+                x = offset + room - 4
+                self.canvas.items.append(
+                    Poly([(x + 4, y), (x, y), (x, end), (x + 4, end)], cls="bracket", closed=False, stroke="#b03a2e")
                 )
                 self.canvas.text(
-                    offset - 6,
-                    y + (along - GAP) / 2 + 4,
-                    label,
+                    x - 4,
+                    (y + end) / 2 + 4,
+                    f"×{count}",
                     SMALL + 1,
                     anchor="end",
                     cls="badge",
@@ -290,7 +296,7 @@ class BlocksLayout:
                     fill="#b03a2e",
                 )
             y += along
-        return offset + width + 10 + max(c.text_width() for c in row)
+        return offset + room + width + 10 + max(c.text_width() for c in row)
 
 
 def draw_blocks(

@@ -224,9 +224,11 @@ class GraphLayout:
 
     def measure_repeat(self, unit: Repeat) -> Extent:
         inner = self.measure_sequence(unit.units, trailing=False)
+        badge = text_width(repeat_badge(unit), SMALL + 1, bold=True) + 10  # the frame is at least this wide
         if self.down:
-            return Extent(inner.main + BADGE + FRAME, inner.before + FRAME, inner.after + FRAME)
-        return Extent(inner.main + 2 * FRAME, inner.before + BADGE, inner.after + FRAME)
+            before = max(inner.before + FRAME, badge)  # the badge sits left of the axis line entering the frame
+            return Extent(inner.main + BADGE + FRAME, before, inner.after + FRAME)
+        return Extent(max(inner.main + 2 * FRAME, badge), inner.before + BADGE, inner.after + FRAME)
 
     def place_repeat(self, unit: Repeat, m: float, c: float) -> None:
         inner = self.measure_sequence(unit.units, trailing=False)
@@ -248,7 +250,7 @@ class GraphLayout:
         self.canvas.text(
             x + 5,
             y + 12,
-            f"×{unit.count}",
+            repeat_badge(unit),
             SMALL + 1,
             anchor="start",
             cls="badge",
@@ -316,6 +318,12 @@ class GraphLayout:
             baseline += line_height(size)
             self.canvas.text(x + w / 2, baseline - 0.3 * size, text, size, cls="label", owner=owner, bold=size == FONT)
         return self.place_gap(None, m + main, c)
+
+
+def repeat_badge(unit: Repeat) -> str:
+    """`×2`, or `×2 basic` when the repeated unit is a call of block `basic`."""
+    name = structure.repeated_call(unit)
+    return f"×{unit.count} {name}" if name else f"×{unit.count}"
 
 
 @dataclass

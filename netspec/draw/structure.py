@@ -231,3 +231,17 @@ def project_highlight(units: list, names: set[str]) -> set[str]:
             for branch in unit.branches:
                 names |= project_highlight(branch, names)
     return names
+
+
+def repeated_call(unit: Repeat) -> str | None:
+    """The block whose calls a repeat collapses (`basic` in `repeat 2 { basic 64 }`): the outermost
+    call frame around every layer of the first copy that the second copy is not in; None for a
+    repeat of plain layers."""
+    first = [r for u in unit.copies[0] for r in reports_of(u)]
+    second = [r for u in unit.copies[1] for r in reports_of(u)] if len(unit.copies) > 1 else []
+    if not first or not second:
+        return None
+    shared = [f for f in first[0].node.frames if all(any(f is g for g in r.node.frames) for r in first)]
+    other = second[0].node.frames
+    calls = [f for f in shared if f.kind == "call" and not any(f is g for g in other)]
+    return calls[0].name if calls else None
