@@ -73,13 +73,25 @@ def test_the_page_needs_the_token_and_carries_it_for_the_script(served):
     assert '<script src="/static/app.js" defer></script>' in page.text
 
 
-def test_every_answer_forbids_inline_scripts_frames_and_sniffing(served):
+def test_every_answer_forbids_inline_scripts_and_styles_frames_and_sniffing(served):
     client, headers, session = served
     for response in (client.get(f"/?token={session.token}"), client.get("/api/session", headers=headers)):
         policy = response.headers["content-security-policy"]
-        assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy.split("script-src")[1].split(";")[0]
-        assert "frame-ancestors 'none'" in policy
+        assert "script-src 'self';" in policy and "'unsafe-inline'" not in policy
+        assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy
         assert response.headers["x-content-type-options"] == "nosniff"
+        assert len(response.headers.get_list("content-security-policy")) == 1
+
+
+def test_the_pages_style_nonce_is_new_on_every_load_and_matches_its_policy(served):
+    client, _, session = served
+    nonces = []
+    for _ in range(2):
+        page = client.get(f"/?token={session.token}")
+        nonce = page.text.split('name="netspec-style-nonce" content="')[1].split('"')[0]
+        assert f"style-src 'self' 'nonce-{nonce}';" in page.headers["content-security-policy"]
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1] and len(nonces[0]) >= 24
 
 
 def test_the_bundle_is_served_with_its_types_and_nothing_else_is(served):

@@ -194,7 +194,9 @@ async function start() {
     state: EditorState.create({
       doc: state.session.text,
       extensions: [
+        EditorView.cspNonce.of(document.querySelector('meta[name="netspec-style-nonce"]').content),
         lineNumbers(),
+        EditorView.lineWrapping,
         history(),
         drawSelection(),
         highlightActiveLine(),

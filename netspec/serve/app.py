@@ -20,6 +20,7 @@ from __future__ import annotations
 import hmac
 import html
 import json
+import secrets
 import threading
 from importlib import resources
 
@@ -29,7 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from netspec.serve import analysis
-from netspec.serve.guard import Guard
+from netspec.serve.guard import Guard, content_security_policy
 from netspec.serve.session import SaveConflict, SaveRefused, Session, example, examples
 
 MAX_BODY = 2**20  # 1 MiB: a spec, its settings and their JSON quoting
@@ -60,8 +61,11 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
                 403,
                 media_type="text/plain",
             )
-        text = static_file("index.html").decode("utf-8").replace("__TOKEN__", html.escape(session.token))
-        return Response(text, media_type="text/html; charset=utf-8")
+        nonce = secrets.token_urlsafe(18)  # a new one per page load, for the editor's <style> elements
+        text = static_file("index.html").decode("utf-8")
+        text = text.replace("__TOKEN__", html.escape(session.token)).replace("__STYLE_NONCE__", nonce)
+        policy = content_security_policy(style_nonce=nonce).decode("ascii")
+        return Response(text, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": policy})
 
     def static(request: Request) -> Response:
         name = request.path_params["name"]
