@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -166,3 +167,15 @@ def test_listening_beyond_this_machine_warns(tmp_path):
         process.send_signal(signal.SIGINT)
         process.communicate(timeout=20)
     assert process.returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed (CI checks the digest instead)")
+def test_a_fresh_build_from_the_lockfile_gives_the_committed_bytes(tmp_path):
+    """Reproducible: npm ci + esbuild from the same sources write exactly the committed files."""
+    result = subprocess.run(
+        [sys.executable, "tools/build_frontend.py", "--out", str(tmp_path)], cwd=ROOT, capture_output=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    static = ROOT / "netspec" / "serve" / "static"
+    for name in ("app.js", "app.css", "THIRD_PARTY_LICENSES.txt"):
+        assert (tmp_path / name).read_bytes() == (static / name).read_bytes(), name

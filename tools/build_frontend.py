@@ -2,6 +2,7 @@
 
     python tools/build_frontend.py            # npm ci + esbuild, from frontend/package-lock.json
     python tools/build_frontend.py --check    # the committed bundle matches its sources' digest
+    python tools/build_frontend.py --out DIR  # build elsewhere (to compare with the committed bytes)
 
 The bundle is committed (CI has no npm step), like the generated parser. Its first line records
 the SHA-256 of everything it is built from: frontend/package.json, frontend/package-lock.json,
@@ -80,7 +81,8 @@ def lockfile_addresses() -> list[str]:
     ]
 
 
-def build() -> None:
+def build(static: Path = STATIC) -> None:
+    """npm ci, then esbuild into `static` (default: the package's static folder)."""
     addresses = lockfile_addresses()
     if addresses:
         sys.exit(f"frontend/package-lock.json records download addresses for {', '.join(addresses[:5])}; "
@@ -89,13 +91,13 @@ def build() -> None:
     digest = sources_digest()
     esbuild = str(FRONTEND / "node_modules" / ".bin" / "esbuild")
     for output, entry in OUTPUTS.items():
-        target = STATIC / output
+        target = static / output
         run([esbuild, entry, "--bundle", "--minify", "--charset=utf8", "--legal-comments=none",
              "--target=es2020", "--log-level=warning", f"--outfile={target}",
              *(["--format=iife"] if output.endswith(".js") else [])])  # fmt: skip
         body = target.read_text(encoding="utf-8")
         write(target, HEADER.format(digest=digest) + body)
-    write(STATIC / "THIRD_PARTY_LICENSES.txt", licences())
+    write(static / "THIRD_PARTY_LICENSES.txt", licences())
     print(f"built {', '.join(OUTPUTS)} from sources sha256:{digest}")
 
 
@@ -133,6 +135,7 @@ def write(path: Path, text: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only check that the bundle matches its sources")
+    parser.add_argument("--out", type=Path, default=STATIC, help="where the built files go (default: %(default)s)")
     args = parser.parse_args()
     if args.check:
         problems = check()
@@ -141,7 +144,8 @@ def main() -> int:
         if problems:
             print("rebuild with: python tools/build_frontend.py", file=sys.stderr)
         return 1 if problems else 0
-    build()
+    args.out.mkdir(parents=True, exist_ok=True)
+    build(args.out)
     return 0
 
 
