@@ -274,3 +274,36 @@ def test_a_check_superseded_before_it_starts_is_dropped_and_its_waiters_get_the_
 
     asyncio.run(scenario())
     assert checked == [(5, 6, 6), (5, 6, 6)]
+
+
+spec_pieces = st.sampled_from(
+    [
+        "input 3x16x16", "conv 4 3", "conv", " pad=", "same", "relu", "block b w {", "b 2", "}", "{", ";",
+        "residual {", "shortcut {", "add {", "branch {", "repeat 2 {", "x: ", "# c", '"s', "é", "😀", "\n",
+        "\n", " ", "=", "fc 3", "train {", "optimizer ", "w*2", "maxpool 2", "network n",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(spec_pieces, max_size=30), st.data())
+def test_every_feature_answers_any_text_at_any_position(pieces, data):
+    from netspec.lsp.inlay import inlay_hints
+    from netspec.lsp.navigation import definition
+    from netspec.lsp.publish import lsp_diagnostics
+
+    text = "".join(pieces)
+    analysis = Analysis("file:///f.net", text)
+    encoding = data.draw(st.sampled_from(ENCODINGS))
+    lsp_diagnostics(analysis, encoding)
+    inlay_hints(analysis, 1, len(analysis.lines) + 1, encoding)
+    document_symbols(analysis, encoding)
+    lines = analysis.lines or [""]
+    line0 = data.draw(st.integers(0, len(lines)))
+    character = data.draw(st.integers(0, 40))
+    line, column = from_lsp(analysis.lines, line0, character, encoding)
+    statement = analysis.statement_at(line, column)
+    if statement is not None:
+        hover_text(analysis, statement)
+    definition(analysis, line, column, encoding)
+    items = complete(analysis.source.text, line - 1, column - 1, analysis.blocks)
+    assert all(item.label for item in items)
