@@ -27,8 +27,9 @@ import sys
 from importlib import import_module
 
 from netspec import __version__
+from netspec.color import MODES, Palette, wants_color
 from netspec.diagnostics import terminal_text
-from netspec.loading import UsageError, load_spec
+from netspec.loading import STDIN, UsageError, load_spec
 from netspec.units import parse_bytes
 
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -163,11 +164,23 @@ _COMMAND_MODULES = {"draw": "netspec.draw.command", "serve": "netspec.serve.comm
 
 def _add_check(commands) -> None:
     check = commands.add_parser("check", help="compute shapes, parameters, MACs, receptive fields and memory")
-    check.add_argument("spec", nargs="?", help="a .net file (or the name of a bundled spec)")
-    check.add_argument("--json", action="store_true", help="print one JSON object (schema 2)")
+    check.add_argument(
+        "specs",
+        nargs="*",
+        metavar="SPEC",
+        help="a .net file, the name of a bundled spec, - for stdin, or a folder (its *.net files); "
+        "several: a summary line each and their diagnostics",
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON object (schema 2); several: one a line")
     check.add_argument("--explain", action="store_true", help="show the arithmetic of every layer")
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument("--kinds", action="store_true", help="list the layer kinds and exit")
+    check.add_argument(
+        "--color",
+        choices=MODES,
+        default="auto",
+        help="colour the diagnostics and the table: auto (the default) on a terminal unless NO_COLOR is set",
+    )
     check.add_argument(
         "--budget",
         type=_budgets,
@@ -360,17 +373,40 @@ def _utf8(stream) -> bool:
 
 
 def run_check(args) -> int:
-    from netspec.api import training_memory  # the batch/optimizer defaults that netspec.check shares
-    from netspec.checker import check_source
-    from netspec.report import json_report, text_report
-
+    """`netspec check`: one spec, the full report; several (or a folder), a line each."""
     if args.kinds:
         return run_kinds()
-    if not args.spec:
-        raise UsageError("check needs a spec file: netspec check FILE.net")
-    source, note = load_spec(args.spec)
+    if not args.specs:
+        raise UsageError("check needs a spec file: netspec check FILE.net (or several, or a folder)")
+    palette = Palette(not args.json and wants_color(args.color, sys.stdout))
+    if len(args.specs) == 1 and not _is_folder(args.specs[0]):
+        return _check_one(args, args.specs[0], palette)
+    if args.explain:
+        raise UsageError("--explain shows one spec's table: give one file")
+    return _check_many(args, _expand_folders(args.specs), palette)
+
+
+def _check_one(args, name: str, palette: Palette) -> int:
+    from netspec.report import json_report, text_report
+
+    source, note = load_spec(name)
     if note:
         print(terminal_text(note), file=sys.stderr)
+    result, memory, extra_json, extra_text = _checked(args, source)
+    if args.json:
+        report = json_report(result, memory, args.memory) | extra_json
+        print(_json_text(report, indent=2))
+    else:
+        print(text_report(result, memory, args.memory, explain=args.explain, palette=palette) + extra_text)
+    return _exit_code(args, result)
+
+
+def _checked(args, source):
+    """The check of one source: (result, memory estimate, what --budget and --macs-convention add
+    to the JSON, and to the text)."""
+    from netspec.api import training_memory  # the batch/optimizer defaults that netspec.check shares
+    from netspec.checker import check_source
+
     result = check_source(source)
     memory = training_memory(result, args.batch, args.dtype, args.optimizer, args.device, limit=args.memory)
     extra_json, extra_text = {}, ""  # what --budget and --macs-convention add
@@ -383,19 +419,101 @@ def run_check(args) -> int:
 
         extra_json["macs_conventions"] = conventions_json(result, args.macs_convention)
         extra_text = "\n\n" + conventions_text(result, args.macs_convention)
-    if args.json:
-        import json  # only --json needs it: ~2 ms at every start otherwise
+    return result, memory, extra_json, extra_text
 
-        report = json_report(result, memory, args.memory) | extra_json
-        text = json.dumps(report, indent=2, ensure_ascii=False)
-        if not _utf8(sys.stdout) or not _encodable(text):  # \u escapes: the same JSON, valid anywhere
-            text = json.dumps(report, indent=2, ensure_ascii=True)
-        print(text)
-    else:
-        print(text_report(result, memory, args.memory, explain=args.explain) + extra_text)
+
+def _exit_code(args, result) -> int:
     if not result.ok or (args.strict and result.diagnostics.warnings):
         return EXIT_SPEC_ERRORS
     return EXIT_OK
+
+
+def _json_text(report: dict, indent: int | None) -> str:
+    import json  # only --json needs it: ~2 ms at every start otherwise
+
+    text = json.dumps(report, indent=indent, ensure_ascii=False)
+    if not _utf8(sys.stdout) or not _encodable(text):  # \u escapes: the same JSON, valid anywhere
+        text = json.dumps(report, indent=indent, ensure_ascii=True)
+    return text
+
+
+def _is_folder(name: str) -> bool:
+    try:
+        return name != STDIN and os.path.isdir(name)
+    except (OSError, ValueError):
+        return False
+
+
+def _expand_folders(names: list[str]) -> list[str]:
+    """The specs named: files as given, and for a folder the `*.net` files directly in it (sorted by
+    name, not recursive; a folder without any stays, and is reported as unreadable)."""
+    expanded = []
+    for name in names:
+        if not _is_folder(name):
+            expanded.append(name)
+            continue
+        try:
+            found = sorted(entry.name for entry in os.scandir(name) if entry.name.endswith(".net"))
+        except OSError:
+            found = []
+        expanded.extend([os.path.join(name, spec) for spec in found] or [name])
+    return expanded
+
+
+def _check_many(args, names: list[str], palette: Palette) -> int:
+    """A line per spec (`specs/lenet.net: ok — 61,706 params, 416 K MACs, 7 layers`) and its
+    diagnostics; with --json, one schema-2 object per line (JSON Lines). Exit 2 when a spec could
+    not be read, else 1 when one has errors (or warnings, with --strict), else 0."""
+    from netspec.diagnostics import render_all
+    from netspec.report import json_report
+
+    unreadable = failed = 0
+    for name in names:
+        try:
+            if _is_folder(name):
+                raise UsageError(f"{name} holds no .net files")
+            source, note = load_spec(name)
+        except UsageError as error:
+            unreadable += 1
+            if args.json:
+                print(_json_text({"schema": 2, "file": name, "ok": False, "error": str(error)}, indent=None))
+            else:
+                where = palette.paint(f"{terminal_text(name)}:", "location")
+                print(f"{where} {palette.paint('error:', 'error')} {terminal_text(str(error))}")
+            continue
+        if note:
+            print(terminal_text(note), file=sys.stderr)
+        result, memory, extra_json, _ = _checked(args, source)
+        failed += _exit_code(args, result) != EXIT_OK
+        if args.json:
+            print(_json_text(json_report(result, memory, args.memory) | extra_json, indent=None))
+            continue
+        print(summary_line(result, palette))
+        shown = render_all(result.diagnostics.sorted(), result.source, palette)
+        if shown:
+            print(shown)
+    if not args.json:
+        print(f"{len(names)} specs: {len(names) - failed - unreadable} ok, {failed} with problems, "
+              f"{unreadable} unreadable")  # fmt: skip
+    return EXIT_USAGE if unreadable else EXIT_SPEC_ERRORS if failed else EXIT_OK
+
+
+def summary_line(result, palette: Palette) -> str:
+    """`specs/lenet.net: ok — 61,706 params, 416 K MACs, 7 layers, 1 warning`, or the count of
+    errors and warnings of a spec that has errors."""
+    from netspec.units import fmt_count
+
+    items = result.diagnostics.sorted()
+    errors = sum(d.severity == "error" for d in items)
+    warnings = sum(d.severity == "warning" for d in items)
+    counted = f"{warnings} warning{'s' * (warnings != 1)}"
+    where = palette.paint(f"{terminal_text(result.source.name)}:", "location")
+    if errors or not result.ok:
+        return f"{where} {palette.paint(f'{errors} error' + 's' * (errors != 1), 'error')}, {counted}"
+    layers = len(result.layers)
+    facts = f"{result.params:,} params, {fmt_count(result.macs)} MACs, {layers:,} layer{'s' * (layers != 1)}"
+    warned = f", {palette.paint(counted, 'warning')}" if warnings else ""
+    return f"{where} {palette.paint('ok', 'ok')} — {facts}{warned}"
 
 
 def run_specs() -> int:

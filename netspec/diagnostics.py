@@ -10,6 +10,7 @@ The rendering follows the compiler convention (mypy, gcc, rustc)::
 
 from __future__ import annotations
 
+from netspec.color import PLAIN, Palette
 from netspec.record import Record
 from netspec.source import SourceFile, Span
 
@@ -110,13 +111,19 @@ def _escape(ch: str) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-def render(diagnostic: Diagnostic, source: SourceFile) -> str:
-    """`file:line:col: severity: message  [code]`, the source line, a caret under the span, a hint."""
+def render(diagnostic: Diagnostic, source: SourceFile, palette: Palette = PLAIN) -> str:
+    """`file:line:col: severity: message  [code]`, the source line, a caret under the span, a hint.
+    With a palette that is on, the severity, caret, hint and code are coloured; the colour codes
+    go around text already made safe by terminal_text, never inside it."""
+    paint = palette.paint
+    severity = diagnostic.severity
     span = diagnostic.span
     name = terminal_text(source.name)
     where = f"{name}:{span.line}:{span.column}" if span else name
     message, code = terminal_text(diagnostic.message), terminal_text(diagnostic.code)
-    out = [f"{where}: {diagnostic.severity}: {message}  [{code}]"]
+    out = [
+        f"{paint(where + ':', 'location')} {paint(severity + ':', severity)} {message}  {paint(f'[{code}]', 'code')}"
+    ]
     if span is not None:
         line = source.line_text(span.line)
         if len(line) > 200:  # keep pathological one-line files readable
@@ -130,18 +137,19 @@ def render(diagnostic: Diagnostic, source: SourceFile) -> str:
             width = max(1, min(width, len(shown) - column + 1))
             prefix = "".join("\t" if ch == "\t" else " " for ch in terminal_text(shown[: column - 1], keep_tabs=True))
             out.append("    " + terminal_text(shown, keep_tabs=True))
-            out.append("    " + prefix + "^" + "~" * (width - 1))
+            out.append("    " + prefix + paint("^" + "~" * (width - 1), severity))
     if diagnostic.hint:
-        out.append(f"  hint: {terminal_text(diagnostic.hint)}")
+        out.append(f"  {paint('hint:', 'hint')} {terminal_text(diagnostic.hint)}")
     for message, note_span in diagnostic.notes:
-        out.append(f"{name}:{note_span.line}:{note_span.column}: note: {terminal_text(message)}")
+        note_where = paint(f"{name}:{note_span.line}:{note_span.column}:", "location")
+        out.append(f"{note_where} {paint('note:', 'note')} {terminal_text(message)}")
     return "\n".join(out)
 
 
 SHOWN_PER_CODE = 20  # a terminal gets the first 20 of each code; --json lists them all
 
 
-def render_all(diagnostics: list[Diagnostic], source: SourceFile) -> str:
+def render_all(diagnostics: list[Diagnostic], source: SourceFile, palette: Palette = PLAIN) -> str:
     """Every diagnostic rendered, except that past SHOWN_PER_CODE of one code the rest are
     counted in a closing note (100,000 `relu` lines would otherwise print 99,999 warnings)."""
     shown: list[str] = []
@@ -150,14 +158,13 @@ def render_all(diagnostics: list[Diagnostic], source: SourceFile) -> str:
     for diagnostic in diagnostics:
         seen[diagnostic.code] = seen.get(diagnostic.code, 0) + 1
         if seen[diagnostic.code] <= SHOWN_PER_CODE:
-            shown.append(render(diagnostic, source))
+            shown.append(render(diagnostic, source, palette))
         else:
             key = (diagnostic.severity, diagnostic.code)
             hidden[key] = hidden.get(key, 0) + 1
     for (severity, code), count in hidden.items():
-        shown.append(
-            f"{terminal_text(source.name)}: note: {count:,} more {severity}s  [{code}] not shown (--json lists them all)"
-        )
+        where, note = palette.paint(f"{terminal_text(source.name)}:", "location"), palette.paint("note:", "note")
+        shown.append(f"{where} {note} {count:,} more {severity}s  [{code}] not shown (--json lists them all)")
     return "\n".join(shown)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from netspec.checker import CheckResult, LayerReport
+from netspec.color import PLAIN, Palette
 from netspec.diagnostics import render_all, summary, terminal_text
 from netspec.layers.base import fmt_shape
 from netspec.memory import MemoryEstimate
@@ -32,7 +33,7 @@ def _rf(pair: tuple[int, int] | None) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}x{pair[1]}"
 
 
-def table(result: CheckResult, explain: bool = False) -> str:
+def table(result: CheckResult, explain: bool = False, palette: Palette = PLAIN) -> str:
     header = ("#", "line", "layer", "name", "output", "params", "MACs", "RF", "jump")
     rows = [
         (
@@ -71,7 +72,7 @@ def table(result: CheckResult, explain: bool = False) -> str:
         cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
         return "  ".join(cells).rstrip()
 
-    lines = [fmt(header), "  ".join("-" * w for w in widths)]
+    lines = [palette.paint(fmt(header), "header"), "  ".join("-" * w for w in widths)]
     for i, row in enumerate(rows):
         lines.append(fmt(row))
         if explain and i > 0:
@@ -98,12 +99,16 @@ def totals_text(result: CheckResult, memory: MemoryEstimate, limit: int) -> str:
     return "\n".join(lines)
 
 
-def text_report(result: CheckResult, memory: MemoryEstimate | None, limit: int, explain: bool = False) -> str:
+def text_report(
+    result: CheckResult, memory: MemoryEstimate | None, limit: int, explain: bool = False, palette: Palette = PLAIN
+) -> str:
+    """What `netspec check` prints: name, table, totals, diagnostics, the count of problems; in
+    colour (netspec.color) when `palette` is on."""
     parts = []
-    diagnostics = render_all(result.diagnostics.sorted(), result.source)  # each once, in source order
+    diagnostics = render_all(result.diagnostics.sorted(), result.source, palette)  # each once, in source order
     if result.network is not None and result.input_shape is not None and (result.layers or result.ok):
         parts.append(terminal_text(f"{result.name} ({result.source.name})"))
-        parts.append(table(result, explain))
+        parts.append(table(result, explain, palette))
         if result.ok and memory is not None:
             parts.append(totals_text(result, memory, limit))
     if diagnostics:

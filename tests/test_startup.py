@@ -105,5 +105,5 @@ def test_a_command_help_is_complete(capsys):
     with pytest.raises(SystemExit):
         main(["check", "--help"])
     out = capsys.readouterr().out
-    for flag in ("--json", "--explain", "--strict", "--batch", "--memory"):
+    for flag in ("--json", "--explain", "--strict", "--batch", "--memory", "--color"):
         assert flag in out
