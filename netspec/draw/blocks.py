@@ -31,6 +31,7 @@ SMALL = 10.0
 GAP = 18.0  # between columns
 ROW_GAP = 28.0
 WRAP = 1800.0
+MAX_BOXES = 120  # top-level units drawn; beyond that the middle is elided (boxes are wider than graph boxes)
 FRONT, TOP, SIDE = "#dbe7f5", "#eef4fb", "#b9cde6"
 LIT_FRONT, LIT_TOP, LIT_SIDE = "#ffd54f", "#ffe699", "#e6b800"
 STROKE = "#2f4b7c"
@@ -311,7 +312,7 @@ def draw_blocks(
     units = structure.build(result.layers)
     if not expand:
         units = structure.collapse(units)
-    units = structure.elide(units)
+    units = structure.elide(units, limit=MAX_BOXES)
     columns = columns_of(result, units, labels, scale)
     layout = BlocksLayout(direction, structure.project_highlight(units, set(highlight or ())))
     return layout.draw(columns, result.name)
