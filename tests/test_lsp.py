@@ -19,6 +19,9 @@ from netspec.checker import check_text  # noqa: E402
 
 SPECS = Path(__file__).resolve().parent.parent / "specs"
 SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "netspec", "lsp"])
+SERVER_STDIO_FLAG = ClientServerConfig(
+    server_command=[sys.executable, "-m", "netspec", "lsp", "--stdio"]
+)  # as clients naming the transport start it
 WAIT_S = 20
 
 BROKEN = """\
@@ -52,7 +55,7 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
-@pytest_lsp.fixture(scope="module", config=SERVER)
+@pytest_lsp.fixture(scope="module", config=SERVER_STDIO_FLAG)
 async def utf8_client(lsp_client: LanguageClient):
     await lsp_client.initialize_session(types.InitializeParams(capabilities=client_capabilities("neovim@v0.11.0")))
     yield
