@@ -298,3 +298,20 @@ def test_a_bundled_example_offers_the_shipped_specs_tabs_completion_and_download
         target = downloads / "lenet.net"
         wait_for(browser, lambda d: target.exists() and target.stat().st_size > 0, "no download")
         assert target.read_text(encoding="utf-8") == "maxp\n" + vgg16  # the editor's text, as typed
+
+
+def test_thousands_of_warnings_are_counted_but_listed_and_underlined_up_to_a_cap(browser, tmp_path):  # noqa: F811
+    """1,501 `double-activation` warnings: the count says so, the list shows the first 1,000 and a
+    closing line for the rest, and the page stays usable (the title names the file)."""
+    path = tmp_path / "relus.net"
+    path.write_text("input 8\n" + "relu\n" * 1502, encoding="utf-8")
+    diagnostics = check_text(path.read_text(encoding="utf-8"), "relus.net").diagnostics.sorted()
+    assert len(diagnostics) == 1501
+    with Background(open_session(str(path))) as url:
+        browser.get(url)
+        wait_for(browser, lambda d: status(d)[0] == "ok", "the page never showed a check")
+        wait_for(browser, lambda d: "1501 warnings" in d.find_element("id", "problem-count").text, "no count")
+        items = browser.find_elements("css selector", "#problems li")
+        assert len(items) == 1001
+        assert items[-1].text == "… and 501 more (the JSON download lists them all)"
+        assert browser.title == "relus.net — netspec playground"

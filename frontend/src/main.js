@@ -12,7 +12,7 @@ import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers } f
 import { get, post } from "./api.js";
 import { $, download, el } from "./dom.js";
 import { netCompletion, netLanguage } from "./language.js";
-import { renderExplain, renderMemory, renderProblems, renderTable, renderTotals } from "./report.js";
+import { MAX_PROBLEMS, renderExplain, renderMemory, renderProblems, renderTable, renderTotals } from "./report.js";
 
 const DEBOUNCE_MS = 10; // coalesces a burst (key repeat, paste); one request is in flight at a time anyway
 const SEVERITY = { error: "error", warning: "warning", note: "info" };
@@ -84,7 +84,7 @@ async function runCheck() {
 function showReport(report, version, elapsed) {
   state.report = report;
   const doc = state.view.state.doc;
-  const diagnostics = report.diagnostics.map((d) => ({
+  const diagnostics = report.diagnostics.slice(0, MAX_PROBLEMS).map((d) => ({
     from: Math.min(d.from, doc.length),
     to: Math.min(d.to, doc.length),
     severity: SEVERITY[d.severity] || "info",
@@ -183,6 +183,7 @@ async function start() {
   state.session = session.body;
   state.savedText = session.body.text;
   $("file-name").textContent = state.session.name + (state.session.can_save ? "" : " (example)");
+  document.title = `${state.session.name.split(/[\\/]/).pop()} — netspec playground`;
   $("save").hidden = !state.session.can_save;
   document.querySelector('.tab[data-tab="diagram"]').hidden = !state.session.draw;
   for (const example of examples.body.examples) {

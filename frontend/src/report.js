@@ -120,8 +120,10 @@ export function renderMemory(report) {
   );
 }
 
+export const MAX_PROBLEMS = 1000; // listed and underlined; the counts and the JSON have them all
+
 export function renderProblems(report, onSelect) {
-  const items = report.diagnostics.map((d) => {
+  const items = report.diagnostics.slice(0, MAX_PROBLEMS).map((d) => {
     const where = d.line ? `${d.line}:${d.column}` : "";
     const item = el("li", { class: `problem ${d.severity}` },
       el("span", { class: "severity" }, d.severity), el("span", { class: "where" }, where),
@@ -131,6 +133,8 @@ export function renderProblems(report, onSelect) {
     item.addEventListener("click", () => onSelect(d));
     return item;
   });
+  const hidden = report.diagnostics.length - items.length;
+  if (hidden > 0) items.push(el("li", { class: "problem note" }, `… and ${count(hidden)} more (the JSON download lists them all)`));
   $("problems").replaceChildren(...items);
   const errors = report.diagnostics.filter((d) => d.severity === "error").length;
   const warnings = report.diagnostics.filter((d) => d.severity === "warning").length;
