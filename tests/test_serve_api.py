@@ -94,13 +94,22 @@ def test_the_pages_style_nonce_is_new_on_every_load_and_matches_its_policy(serve
     assert nonces[0] != nonces[1] and len(nonces[0]) >= 24
 
 
+def test_only_the_bundle_is_served_without_the_token(served):
+    client, _, _ = served
+    for path in ("/static/app.js", "/static/app.css"):
+        assert client.get(path).status_code == 200
+    for path in ("/static/index.html", "/nosuch", "/api", "/api/", "/?token="):
+        assert client.get(path).status_code == 403, path
+
+
 def test_the_bundle_is_served_with_its_types_and_nothing_else_is(served):
     client, _, _ = served
     script = client.get("/static/app.js")
     assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
     assert client.get("/static/app.css").headers["content-type"].startswith("text/css")
-    assert client.get("/static/index.html").status_code == 404
-    assert client.get("/static/..%2F..%2F__init__.py").status_code == 404
+    headers = {"X-Netspec-Token": served[2].token}
+    assert client.get("/static/index.html", headers=headers).status_code == 404
+    assert client.get("/static/..%2F..%2F__init__.py", headers=headers).status_code == 404
 
 
 @pytest.mark.parametrize(

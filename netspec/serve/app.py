@@ -10,14 +10,14 @@
     POST /api/draw              {text} → the diagram as SVG (when netspec.draw provides draw_svg)
     POST /api/save              {text, digest} → writes the file given on the command line, or 409 + diff
 
-Every /api request and the page carry the per-run token (header `X-Netspec-Token`, or `?token=`
-for the page); `guard.Guard` in front checks Host, Origin and size. Nothing a request sends is
+In front, `guard.Guard` checks Host, Origin and size, then `guard.RequireToken` the per-run token
+that every request but the bundle's script and style carries (header `X-Netspec-Token`, or
+`?token=` for the page). Nothing a request sends is
 executed, and no request names a path: saves go to the session's one file.
 """
 
 from __future__ import annotations
 
-import hmac
 import html
 import json
 import secrets
@@ -30,11 +30,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from netspec.serve import analysis
-from netspec.serve.guard import Guard, content_security_policy
+from netspec.serve.guard import Guard, RequireToken, content_security_policy
 from netspec.serve.session import SaveConflict, SaveRefused, Session, example, examples
 
 MAX_BODY = 2**20  # 1 MiB: a spec, its settings and their JSON quoting
-TOKEN_HEADER = "x-netspec-token"
 STATIC_TYPES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 
 
@@ -47,20 +46,7 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
     """The ASGI application for one session, answering only to `hosts` (see `guard.own_hosts`)."""
     work = threading.Lock()  # one check at a time: a burst of large specs cannot pile up in memory
 
-    def authorized(request: Request, token: str | None = None) -> bool:
-        given = token if token is not None else request.headers.get(TOKEN_HEADER, "")
-        return hmac.compare_digest(given.encode("utf-8", "replace"), session.token.encode("utf-8"))
-
-    def denied() -> JSONResponse:
-        return JSONResponse({"error": "missing or wrong token: open the address netspec serve printed"}, 403)
-
     def page(request: Request) -> Response:
-        if not authorized(request, request.query_params.get("token", "")):
-            return Response(
-                "This playground needs the address with its token, as netspec serve printed it.\n",
-                403,
-                media_type="text/plain",
-            )
         nonce = secrets.token_urlsafe(18)  # a new one per page load, for the editor's <style> elements
         text = static_file("index.html").decode("utf-8")
         text = text.replace("__TOKEN__", html.escape(session.token)).replace("__STYLE_NONCE__", nonce)
@@ -74,28 +60,20 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
         return Response(static_file(name), media_type=STATIC_TYPES[name])
 
     def session_info(request: Request) -> Response:
-        if not authorized(request):
-            return denied()
         return JSONResponse({**session.to_json(), "draw": _draw_function() is not None})
 
     def example_list(request: Request) -> Response:
-        if not authorized(request):
-            return denied()
         return JSONResponse({"examples": examples()})
 
     def example_text(request: Request) -> Response:
-        if not authorized(request):
-            return denied()
         found = example(request.path_params["name"])
         return JSONResponse(found) if found else JSONResponse({"error": "no such example"}, 404)
 
     def kinds(request: Request) -> Response:
-        if not authorized(request):
-            return denied()
         return JSONResponse(analysis.kinds())
 
     async def check(request: Request) -> Response:
-        body = await _json_body(request, authorized)
+        body = await _json_body(request)
         if isinstance(body, Response):
             return body
         try:
@@ -105,13 +83,13 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
         return await _in_thread(work, lambda: JSONResponse(analysis.analyze(body["text"], session.name, options)))
 
     async def compile_(request: Request) -> Response:
-        body = await _json_body(request, authorized)
+        body = await _json_body(request)
         if isinstance(body, Response):
             return body
         return await _in_thread(work, lambda: JSONResponse(analysis.compile_text(body["text"], session.name)))
 
     async def draw(request: Request) -> Response:
-        body = await _json_body(request, authorized)
+        body = await _json_body(request)
         if isinstance(body, Response):
             return body
         draw_svg = _draw_function()
@@ -120,7 +98,7 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
         return await _in_thread(work, lambda: JSONResponse(_drawing(draw_svg, body["text"], session.name)))
 
     async def save(request: Request) -> Response:
-        body = await _json_body(request, authorized)
+        body = await _json_body(request)
         if isinstance(body, Response):
             return body
         base = body.get("digest")
@@ -153,7 +131,8 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
         Route("/api/draw", draw, methods=["POST"]),
         Route("/api/save", save, methods=["POST"]),
     ]
-    return Guard(Starlette(routes=routes, exception_handlers={Exception: _internal_error}), hosts, max_body)
+    app = Starlette(routes=routes, exception_handlers={Exception: _internal_error})
+    return Guard(RequireToken(app, session.token), hosts, max_body)
 
 
 def _internal_error(request: Request, error: Exception) -> Response:
@@ -161,10 +140,8 @@ def _internal_error(request: Request, error: Exception) -> Response:
     return JSONResponse({"error": f"internal error in netspec: {type(error).__name__}; please report this"}, 500)
 
 
-async def _json_body(request: Request, authorized) -> dict | Response:
+async def _json_body(request: Request) -> dict | Response:
     """The request's JSON object with a string `text`, or the error answer to send instead."""
-    if not authorized(request):
-        return JSONResponse({"error": "missing or wrong token: open the address netspec serve printed"}, 403)
     try:
         body = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):

@@ -8,12 +8,14 @@
 - Every answer carries a strict Content-Security-Policy (scripts and styles only from this server,
   no inline script, no frames, no plugins), `nosniff`, no referrer and no caching.
 
-The per-run token that writes must carry is checked by the routes (`app.py`).
+`RequireToken` then asks every request but the bundle's script and style for the per-run token.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
+from urllib.parse import parse_qs
 
 
 def content_security_policy(style_nonce: str | None = None) -> bytes:
@@ -155,3 +157,34 @@ async def _refuse(send, status: int, message: str) -> None:
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": [*headers, *SECURITY_HEADERS]})
     await send({"type": "http.response.body", "body": body})
+
+
+TOKEN_HEADER = "x-netspec-token"
+PUBLIC_PATHS = ("/static/app.js", "/static/app.css")  # the bundle: the same for everyone, no data
+
+
+class RequireToken:
+    """Every request needs the session's token, but the bundle's script and style: the page as
+    `/?token=T` (the address `netspec serve` prints), everything else in the `X-Netspec-Token`
+    header, which the page's script sends. Another site cannot read the page, so it cannot learn
+    the token: it can neither read the spec nor write the file."""
+
+    def __init__(self, app, token: str):
+        self.app = app
+        self.token = token.encode("utf-8")
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == "/":
+            query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            given = query.get("token", [""])[0]
+            message = "this playground needs the address with its token, as netspec serve printed it"
+        else:
+            given = next((v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"x-netspec-token"), "")
+            message = "missing or wrong token: open the address netspec serve printed"
+        if not hmac.compare_digest(given.encode("utf-8", "replace"), self.token):
+            await _refuse(send, 403, message)
+            return
+        await self.app(scope, receive, send)
