@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from netspec import lalr
-from netspec.diagnostics import Diagnostics
+from netspec.diagnostics import Diagnostics, terminal_text
 from netspec.expressions import Binary
 from netspec.record import Record
 from netspec.source import SourceFile, Span
@@ -169,14 +169,30 @@ def parse(source: SourceFile, diagnostics: Diagnostics) -> list[Statement] | Non
 def _parse_tree(source: SourceFile, diagnostics: Diagnostics):
     reported_lines: set[int] = set()
     count = 0
+    inside_parentheses = False  # an unclosed `(` was reported: what follows until `)` is its echo
+    end_reported = False
 
     def on_error(error) -> bool:
-        nonlocal count
+        nonlocal count, inside_parentheses, end_reported
+        token = getattr(error, "token", None)
+        in_group = token is not None and "RPAR" in error.expected
+        if token is not None and token.type == "$END":
+            if not end_reported:
+                end_reported = True
+                count += _report_end(error, source, diagnostics, reported_parenthesis=inside_parentheses)
+            return count < MAX_SYNTAX_ERRORS
+        if inside_parentheses and in_group:
+            return True  # still inside the unclosed `(`: the parser skips to its `)`
+        inside_parentheses = False
         span = _error_span(error, source)
         if span.line in reported_lines:
             return True  # one error per line: the rest of a broken line is noise
         reported_lines.add(span.line)
-        _report(error, span, source, diagnostics)
+        if in_group:
+            inside_parentheses = True
+            _report_unclosed_parenthesis(span.line, source, diagnostics, before=token)
+        else:
+            _report(error, span, source, diagnostics)
         count += 1
         return count < MAX_SYNTAX_ERRORS
 
@@ -186,12 +202,53 @@ def _parse_tree(source: SourceFile, diagnostics: Diagnostics):
         span = _error_span(error, source)
         if count >= MAX_SYNTAX_ERRORS:
             diagnostics.note("too-many-errors", f"stopped after {count} syntax errors", span)
-        elif span.line not in reported_lines:
+        elif not end_reported and span.line not in reported_lines:
             _report(error, span, source, diagnostics)
         return None
     except RecursionError:  # pragma: no cover - the LALR parser is iterative; kept as a guard
         diagnostics.error("syntax", "the file is nested too deeply to parse", Span.point(1, 1))
         return None
+
+
+def _report_end(error, source: SourceFile, diagnostics: Diagnostics, reported_parenthesis: bool) -> int:
+    """The file ended where it cannot: each `{` never closed is an error at that `{` (the line of
+    the block it opens); a `(` still open on the last line is one too. Returns how many."""
+    span = _error_span(error, source)
+    reported = 0
+    if "RPAR" in error.expected and not reported_parenthesis:
+        _report_unclosed_parenthesis(span.line, source, diagnostics)
+        reported += 1
+    for line, column in _unclosed_braces(source):
+        diagnostics.error(
+            "syntax",
+            "the file ends inside this `{ }` block: its `{` is never closed",
+            Span.point(line, column),
+            f"close the block opened on line {line} with `}}` after its last statement",
+        )
+        reported += 1
+    if not reported and not reported_parenthesis:
+        _report(error, span, source, diagnostics)
+        reported += 1
+    return reported
+
+
+def _report_unclosed_parenthesis(line: int, source: SourceFile, diagnostics: Diagnostics, before=None) -> None:
+    """An error at the `(` of `line` that is still open where the parser met `before` (a token;
+    the end of the line when None or a line break): parentheses never span lines."""
+    text = source.line_text(line)
+    if before is not None and before.type not in ("_NL", "$END"):
+        text = text[: before.column - 1]
+        what = f"`{terminal_text(str(before))[:40]}` comes before its `)`"
+    else:
+        what = "the line ends before its `)`"
+    column = _unclosed_parenthesis(text)
+    span = Span.point(line, column) if column else Span.point(line, len(text) + 1)
+    diagnostics.error(
+        "syntax",
+        f"this `(` is not closed: {what}" if column else "a `(` is not closed on this line",
+        span,
+        "close it with `)`: parentheses group one value's arithmetic on one line, e.g. `(width+1)/2`",
+    )
 
 
 def _error_span(error, source: SourceFile) -> Span:
@@ -209,7 +266,7 @@ def _report(error, span: Span, source: SourceFile, diagnostics: Diagnostics) -> 
         char = source.line_text(span.line)[span.column - 1 : span.column] or "?"
         shown = char if char.isprintable() else f"\\x{ord(char):02x}"
         hint = STATEMENT_SHAPE
-        if char in "()[],":
+        if char in "[],":
             hint = "sizes are written 5x5 or 3x5 and lists are separate values: `conv 6 5x5 stride=2`"
         elif char == "'":
             hint = 'strings use double quotes: "text"'
@@ -220,10 +277,13 @@ def _report(error, span: Span, source: SourceFile, diagnostics: Diagnostics) -> 
     token = getattr(error, "token", None)
     found = _TOKEN_NAMES.get(token.type, repr(str(token))) if token is not None else "input"
     expected = sorted(_TOKEN_NAMES.get(t, t) for t in getattr(error, "expected", ()) or ())
-    if token is not None and token.type == "$END" and "RBRACE" in error.expected:
-        opened = _unclosed_brace_line(source)
-        where = f" opened on line {opened}" if opened else ""
-        diagnostics.error("syntax", "the file ends inside a `{ }` block", span, f"close the block{where} with `}}`")
+    if token is not None and token.type == "RPAR":
+        diagnostics.error(
+            "syntax",
+            "`)` without a matching `(`",
+            span,
+            "remove it, or open it with `(`: parentheses group one value's arithmetic, e.g. `(width+1)/2`",
+        )
     elif token is not None and token.type == "RBRACE":
         diagnostics.error("syntax", "`}` without a matching `{`", span, "remove it, or open a block: `repeat 2 {`")
     elif token is not None and token.type == "LBRACE":
@@ -244,16 +304,45 @@ def _report(error, span: Span, source: SourceFile, diagnostics: Diagnostics) -> 
         diagnostics.error("syntax", f"unexpected {found}{detail}", span, STATEMENT_SHAPE)
 
 
-def _unclosed_brace_line(source: SourceFile) -> int | None:
-    """The line of the innermost `{` that is never closed (comments and strings skipped)."""
-    stack: list[int] = []
+def _code_columns(line: str):
+    """(column, character) of each bracket in `line` that is code: not inside a string or comment."""
+    in_string = escaped = False
+    for column, char in enumerate(line, start=1):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char == "#":
+            return
+        elif char in "{}()":
+            yield column, char
+
+
+def _unclosed_braces(source: SourceFile) -> list[tuple[int, int]]:
+    """(line, column) of every `{` that is never closed, outermost first."""
+    stack: list[tuple[int, int]] = []
     for number, line in enumerate(source.lines, start=1):
-        line = re.sub(r'"(?:[^"\\\n]|\\.)*"', "", line).split("#", 1)[0]
-        for char in line:
+        for column, char in _code_columns(line):
             if char == "{":
-                stack.append(number)
+                stack.append((number, column))
             elif char == "}" and stack:
                 stack.pop()
+    return stack
+
+
+def _unclosed_parenthesis(line: str) -> int | None:
+    """The column of the last `(` in `line` that no `)` closes, or None."""
+    stack: list[int] = []
+    for column, char in _code_columns(line):
+        if char == "(":
+            stack.append(column)
+        elif char == ")" and stack:
+            stack.pop()
     return stack[-1] if stack else None
 
 

@@ -63,7 +63,8 @@ TRIGGERS = {
 }
 
 # Modules whose diagnostics `netspec check` never gives (compiling and training report their own).
-NOT_FROM_CHECK = ("codegen", "pycode", "data", "compile", "training", "cli")  # cli: tests/test_cli.py
+# cli and api: the memory-limit warning, which the check's memory estimate adds (tests/test_cli.py).
+NOT_FROM_CHECK = ("codegen", "pycode", "data", "compile", "training", "cli", "api")
 
 
 def codes_in_source() -> set[str]:
@@ -201,6 +202,47 @@ def test_unclosed_block_names_the_line_that_opened_it():
     assert error.code == "syntax"
     assert "ends inside" in error.message
     assert "line 2" in error.hint
+
+
+def test_every_unclosed_brace_is_reported_at_its_brace():
+    text = "input 1x8x8\nrepeat 2 {\n  conv 4 3x3 pad=1\n  repeat 2 {\n    relu\n"
+    errors = check_text(text).diagnostics.sorted()
+    assert [(e.code, e.span.line, e.span.column) for e in errors] == [("syntax", 2, 10), ("syntax", 4, 12)]
+    assert all("never closed" in e.message for e in errors)
+    assert ["line 2" in errors[0].hint, "line 4" in errors[1].hint] == [True, True]
+
+
+def test_braces_in_strings_and_comments_are_not_blocks():
+    text = "input 1x8x8\nrepeat 2 { # }\n  relu  # {\n"
+    (error,) = check_text(text).diagnostics.errors
+    assert (error.span.line, error.span.column) == (2, 10)
+
+
+def test_an_unclosed_brace_is_reported_even_when_the_last_line_has_an_error_too():
+    errors = check_text("input 1x8x8\nrepeat 2 {\n  relu ?\n").diagnostics.sorted()
+    assert [(e.span.line, e.span.column) for e in errors] == [(2, 10), (3, 8)]
+
+
+def test_a_stray_closing_parenthesis_is_about_the_parenthesis():
+    for text in ("input 1x8x8\nconv 6 5x5)\n", "input 1x8x8\nconv 6 ) 5x5\n"):
+        (error,) = check_text(text).diagnostics.errors
+        assert error.message == "`)` without a matching `(`"
+        assert "parenthes" in error.hint and "size" not in error.hint
+
+
+def test_a_parenthesis_left_open_is_reported_at_it_once():
+    """At the `(`, and not again on every later line (the parser skips to a `)`)."""
+    text = "input 1x8x8\nblock b w {\n  conv (w+1 3x3\n  relu\n}\nb 2\nrelu\n"
+    (error,) = check_text(text).diagnostics.errors
+    assert (error.span.line, error.span.column) == (3, 8)
+    assert "`(` is not closed" in error.message and "`3x3`" in error.message
+    (error,) = check_text("input 1x8x8\nconv 2 3x3 stride=(1\nrelu\nrelu\n").diagnostics.errors
+    assert (error.span.line, error.span.column) == (2, 19) and "the line ends" in error.message
+
+
+def test_a_parenthesis_left_open_inside_an_unclosed_block_reports_both():
+    errors = check_text("input 1x8x8\nrepeat 2 {\n  conv 2 (3\n").diagnostics.sorted()
+    assert [(e.span.line, e.span.column) for e in errors] == [(2, 10), (3, 10)]
 
 
 def test_closing_brace_without_opening_one():
