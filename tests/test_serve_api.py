@@ -364,6 +364,7 @@ def test_save_writes_the_opened_file_and_returns_its_new_digest(served, spec_fil
     assert answer.json()["digest"] == digest_of(spec_file)
     again = client.post("/api/save", json={"text": SMALL, "digest": answer.json()["digest"]}, headers=headers)
     assert again.status_code == 200 and spec_file.read_text(encoding="utf-8") == SMALL
+    assert list(spec_file.parent.iterdir()) == [spec_file]  # no temporary file left, nothing else written
 
 
 def test_save_after_the_file_changed_on_disk_shows_the_diff_and_writes_nothing(served, spec_file):
