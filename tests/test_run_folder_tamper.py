@@ -265,3 +265,21 @@ def test_leftover_temporary_files_are_removed_on_resume(run, capsys):
     (run_dir / "checkpoints" / ".epoch-0002.safetensors.xyz.tmp").write_bytes(b"half")
     assert main(["train", "--resume", str(run_dir), "--epochs", "2", "--data", str(data), "--device", "cpu"]) == 0
     assert not list(run_dir.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("case", sorted({*RESUME_CASES, *EVAL_CASES}))
+def test_eval_of_a_tampered_run_folder_alone_never_gives_a_traceback(run, capsys, case):
+    """`netspec eval RUN_DIR` reads run.json, spec.net and the weights (or the last checkpoint) from
+    the folder: every tampering either does not touch what it reads (exit 0, the accuracy) or is
+    one clean error."""
+    run_dir, data, _ = run
+    (RESUME_CASES.get(case) or EVAL_CASES[case])(run_dir)
+    capsys.readouterr()
+    code = main(["eval", str(run_dir), "--data", str(data), "--device", "cpu"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    if code == 0:
+        assert out.startswith("test accuracy "), (out, err)
+    else:
+        said = [line for line in err.splitlines() if line.startswith("netspec:")]
+        assert code in (1, 2) and len(said) == 1 and said[0].startswith("netspec: error:"), (code, err)

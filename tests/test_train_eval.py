@@ -113,3 +113,11 @@ def test_a_run_folder_without_final_weights_uses_its_last_checkpoint(run_copy, c
     capsys.readouterr()
     assert main(["eval", str(run_copy), "--device", "cpu", "--quiet"]) == 0
     assert capsys.readouterr().out == f"{final_accuracy(run_copy):.2%}\n"  # the last epoch's checkpoint
+
+
+def test_a_run_folder_with_no_weights_at_all_is_a_clean_error(run_copy, capsys):
+    (run_copy / "weights.safetensors").unlink()
+    (run_copy / "checkpoint.json").unlink()
+    assert main(["eval", str(run_copy), "--device", "cpu"]) == 1
+    err = capsys.readouterr().err
+    assert "has neither weights.safetensors nor a checkpoint" in err and "Traceback" not in err
