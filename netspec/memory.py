@@ -1,28 +1,37 @@
-"""How much memory one training step needs: the model documented in docs/memory.md.
+"""How much memory one training step needs: a timeline of the step, documented in docs/memory.md.
 
-    total = weights + gradients + optimizer state + saved activations + input batch + workspace
+The step is the runner's (netspec/training/runner.py): forward and loss, `zero_grad(set_to_none=
+True)`, backward, `optimizer.step()`. Its memory is followed as a timeline of moments — one per
+layer in the forward pass, one at the loss, one per layer in the backward pass, one in the
+optimizer step — and at each moment the live bytes are a sum of six terms, each `fixed + B ·
+per_sample` at batch B:
 
-- weights: parameters × dtype size; gradients: trainable parameters × dtype size.
-- optimizer state: trainable parameters × dtype size × slots (SGD 0, momentum/Nesterov/Adagrad/
-  RMSprop 1, Adam/AdamW 2; amsgrad and RMSprop's momentum one more each: `optimizer_slots`).
-- saved activations: every tensor autograd keeps for backward (see each layer kind's `saved`),
-  each storage counted once, × batch; the input batch is listed on its own.
-- workspace: the gradients alive while backward runs, at their largest (`backward_live_elements`):
-  a layer's output gradient and its input gradients, and every gradient that a skip connection
-  has delivered but the branch it skips has not yet consumed. For a chain that is the largest
-  (input + output) of any layer; × batch.
+- weights: parameters and batch-norm buffers × s (s = the dtype's size), always.
+- gradients: the parameters' gradients. The runner zeroes them after the forward, so the previous
+  step's are alive during the forward; during backward those of the layers done so far (the layer
+  whose backward runs included); all of them in the optimizer step.
+- optimizer state: trainable parameters × s × slots (`optimizer_slots`), always.
+- activations: in the forward, every storage autograd has saved so far plus the outputs that a
+  later layer still reads; in the backward, the saved storages whose first saver has not yet run
+  its backward (autograd frees a node's saved tensors when its backward is done); plus the
+  log-probabilities the runner holds (the previous step's during the forward).
+- input: the batch, images and labels (int64).
+- workspace: in the backward, the gradients of activations alive while a layer's backward runs
+  (`gradient_elements`); in the optimizer step, its temporaries (`optimizer_temporaries`).
 
-All terms but weights, gradients and optimizer state grow linearly with the batch, so the largest
-batch that fits a memory limit is `⌊(limit − fixed) / per_sample⌋`.
+The estimate is the moment with the most bytes (its terms add up to `total`). Every moment is
+affine in B, so the peak is a maximum of affine functions: convex and nondecreasing in B, and the
+largest batch that fits a limit is the smallest of the moments' own largest batches (`max_batch`).
 """
 
 from __future__ import annotations
 
 from math import prod
 
-from netspec.checker import INPUT_STORAGE, CheckResult
+from netspec.checker import INPUT_STORAGE, CheckResult, LayerReport
 from netspec.layers.base import DROPOUT_MASK
 from netspec.record import Record
+from netspec.units import fmt_bytes
 
 DTYPE_BYTES = {"fp32": 4, "float32": 4, "fp16": 2, "float16": 2, "bf16": 2, "bfloat16": 2, "fp64": 8, "float64": 8}
 OPTIMIZER_SLOTS = {
@@ -36,6 +45,9 @@ OPTIMIZER_SLOTS = {
     "amsgrad": 3,
 }
 DEVICES = ("cuda", "cpu")
+TERMS = ("weights", "gradients", "optimizer_state", "activations", "input", "workspace")
+PHASES = ("forward", "backward", "optimizer")
+LABEL_BYTES = 8  # the runner's targets are int64
 
 
 def optimizer_slots(name: str, amsgrad: bool = False, momentum: float | None = None) -> int:
@@ -48,6 +60,62 @@ def optimizer_slots(name: str, amsgrad: bool = False, momentum: float | None = N
     if (name in ("adam", "adamw") and amsgrad) or (name == "rmsprop" and momentum):
         return slots + 1
     return slots
+
+
+def optimizer_temporaries(name: str, params: int, largest: int, weight_decay: float = 0.0, foreach: bool = True) -> int:
+    """Elements of the temporaries torch's `optimizer.step()` holds at its worst moment.
+
+    `params`: all trainable parameters (one foreach group: one dtype, one device); `largest`: the
+    largest layer's parameters, the bound the for-loop implementations are given. From torch
+    2.13's torch/optim/*.py:
+
+    - foreach (the runner's choice on CPU and CUDA): Adam/AdamW/AMSGrad `_foreach_sqrt` of the
+      second moments, P (Adam's L2 copy of the gradients, `_foreach_add`, is freed before it);
+      Adagrad and RMSprop the same square root, P, plus the L2 copy alive beside it, P more when
+      weight_decay > 0; SGD/momentum/Nesterov update in place, only the L2 copy, P.
+    - for-loop (foreach=False): per parameter, one at a time. Adam's `(exp_avg_sq.sqrt() / c)`
+      holds two tensors of the parameter's size, Adagrad's and RMSprop's square root one; the L2
+      copy (`grad.add(param)`) one more; SGD nothing else.
+    """
+    decay = 1 if weight_decay else 0
+    if foreach:
+        if name in ("adam", "adamw", "amsgrad"):
+            return params
+        if name in ("adagrad", "rmsprop"):
+            return params * (1 + decay)
+        return params * decay
+    if name in ("adam", "adamw", "amsgrad"):
+        return largest * (2 + (decay if name != "adamw" else 0))
+    if name in ("adagrad", "rmsprop"):
+        return largest * (1 + decay)
+    return largest * decay
+
+
+class Moment(Record):
+    """One point of the step's timeline: per term (TERMS order) the bytes `fixed + B · per_sample`."""
+
+    __slots__ = ("phase", "layer", "fixed", "per_sample")
+
+    def __init__(self, phase: str, layer: str | None, fixed: tuple[int, ...], per_sample: tuple[int, ...]):
+        self.phase = phase  # forward | backward | optimizer
+        self.layer = layer  # the layer running then (its dotted name), "loss", or None
+        self.fixed = fixed
+        self.per_sample = per_sample
+
+    def at(self, batch: int) -> int:
+        return sum(self.fixed) + batch * sum(self.per_sample)
+
+    def terms(self, batch: int) -> tuple[int, ...]:
+        return tuple(f + batch * p for f, p in zip(self.fixed, self.per_sample))
+
+    def largest_batch(self, limit: int) -> int | None:
+        """The largest batch at which this moment fits in `limit` (None: any batch; -1: none)."""
+        fixed, per_sample = sum(self.fixed), sum(self.per_sample)
+        if fixed > limit:
+            return -1
+        if per_sample == 0:
+            return None
+        return (limit - fixed) // per_sample
 
 
 class MemoryEstimate(Record):
@@ -63,6 +131,10 @@ class MemoryEstimate(Record):
         "input",
         "workspace",
         "saved",
+        "phase",
+        "layer",
+        "phases",
+        "timeline",
     )
 
     def __init__(
@@ -78,11 +150,16 @@ class MemoryEstimate(Record):
         input: int,
         workspace: int,
         saved: int,
+        phase: str = "optimizer",
+        layer: str | None = None,
+        phases: dict[str, int] | None = None,
+        timeline: tuple[Moment, ...] = (),
     ):
         self.batch = batch
         self.dtype = dtype
         self.optimizer = optimizer
         self.device = device
+        # the terms at the peak moment; they add up to `total`
         self.weights = weights
         self.gradients = gradients
         self.optimizer_state = optimizer_state
@@ -90,25 +167,40 @@ class MemoryEstimate(Record):
         self.input = input
         self.workspace = workspace
         self.saved = saved  # every storage autograd keeps, the input batch included when a layer keeps it
-
-    @property
-    def fixed(self) -> int:
-        return self.weights + self.gradients + self.optimizer_state
+        self.phase = phase  # the phase of the peak: forward, backward or optimizer
+        self.layer = layer  # the layer running at the peak (None in the optimizer step)
+        self.phases = phases or {}  # the peak of each phase, bytes
+        self.timeline = timeline  # every moment, for max_batch
 
     @property
     def total(self) -> int:
-        return self.fixed + self.activations + self.input + self.workspace
+        """The peak of the step: the most bytes alive at any moment of its timeline."""
+        return self.weights + self.gradients + self.optimizer_state + self.activations + self.input + self.workspace
+
+    @property
+    def fixed(self) -> int:
+        """The bytes that do not depend on the batch at the moment of the most of them: the
+        weights, all gradients, the optimizer state and the optimizer step's temporaries."""
+        return max((sum(m.fixed) for m in self.timeline), default=0)
 
     def per_sample(self) -> float:
-        return (self.activations + self.input + self.workspace) / self.batch
+        """Bytes per sample at this batch, (total − fixed) / batch: the peak is convex in the
+        batch, so this is a slope averaged from batch 0, not a constant (see max_batch)."""
+        return (self.total - self.fixed) / self.batch
 
     def max_batch(self, limit: int) -> int:
-        """The largest batch whose step fits in `limit` bytes (0 if not even the weights fit)."""
-        room = limit - self.fixed
-        per_sample = self.per_sample()
-        if room <= 0 or per_sample <= 0:
-            return 0
-        return int(room // per_sample)
+        """The largest batch whose step fits in `limit` bytes (0 if not even batch 1 fits).
+
+        Each moment is affine in B, so the step fits iff every moment does: the answer is the
+        smallest of the moments' largest batches, exact, one pass over the timeline."""
+        best: int | None = None
+        for moment in self.timeline:
+            fits = moment.largest_batch(limit)
+            if fits is not None:
+                best = fits if best is None else min(best, fits)
+            if best is not None and best < 1:
+                return 0
+        return best if best is not None else 0
 
     def to_json(self, limit: int | None = None) -> dict:
         data = {
@@ -127,6 +219,8 @@ class MemoryEstimate(Record):
             },
             "saved_for_backward": self.saved,
             "per_sample_bytes": round(self.per_sample(), 1),
+            "peak": {"phase": self.phase, "layer": self.layer},
+            "phases": dict(self.phases),
         }
         if limit is not None:
             data["limit"] = limit
@@ -141,64 +235,290 @@ def estimate(
     optimizer: str = "adam",
     device: str = "cuda",
     slots: int | None = None,
+    weight_decay: float = 0.0,
+    foreach: bool = True,
 ) -> MemoryEstimate:
-    """The memory of one training step of a checked network (see the module docstring); `slots`
-    overrides the optimizer's default state (`optimizer_slots` with its options)."""
-    size = DTYPE_BYTES[dtype]
-    params = result.params
-    slots = OPTIMIZER_SLOTS[optimizer] if slots is None else slots
-    storages: dict[tuple, int] = {}
-    for layer in result.layers:
+    """The peak memory of one training step of a checked network (see the module docstring);
+    `slots` overrides the optimizer's default state (`optimizer_slots` with its options),
+    `weight_decay` > 0 adds the optimizer's L2 copy of the gradients."""
+    moments = timeline(result, dtype, optimizer, device, slots, weight_decay, foreach)
+    peak = max(moments, key=lambda m: m.at(batch))
+    phases = {phase: max((m.at(batch) for m in moments if m.phase == phase), default=0) for phase in PHASES}
+    terms = dict(zip(TERMS, peak.terms(batch)))
+    storages = saved_storages(result, DTYPE_BYTES[dtype], device)
+    saved = sum(s.fixed + batch * s.per_sample for s in storages.values())
+    return MemoryEstimate(
+        batch=batch,
+        dtype=dtype,
+        optimizer=optimizer,
+        device=device,
+        saved=saved,
+        phase=peak.phase,
+        layer=peak.layer,
+        phases=phases,
+        timeline=tuple(moments),
+        **terms,
+    )
+
+
+class Storage(Record):
+    """A saved storage: bytes (`fixed + B · per_sample`), the node that makes it (−1: the input
+    batch) and the first node, in forward order, that saves it: its backward frees it."""
+
+    __slots__ = ("per_sample", "fixed", "made_at", "freed_at")
+
+    def __init__(self, per_sample: int, fixed: int, made_at: int, freed_at: int):
+        self.per_sample = per_sample
+        self.fixed = fixed
+        self.made_at = made_at
+        self.freed_at = freed_at
+
+
+def saved_storages(result: CheckResult, size: int, device: str, channels_last: bool = False) -> dict[tuple, Storage]:
+    """Every storage autograd keeps for backward, each once (see each layer kind's `saved`).
+    `channels_last`: as the runner lays maps out (`channels_last_storages`)."""
+    layers = result.layers
+    outputs, flattened = channels_last_storages(layers) if channels_last else ([x.storage for x in layers], {})
+    storages: dict[tuple, Storage] = {}
+    for n, layer in enumerate(layers):
+        renamed = {layer.storage: outputs[n]}
+        for index in layer.inputs:
+            renamed[layers[index - 1].storage if index > 0 else INPUT_STORAGE] = flattened.get(n) or (
+                outputs[index - 1] if index > 0 else INPUT_STORAGE
+            )
         for tensor in layer.saved:
             itemsize = tensor.itemsize
             if itemsize is None:
                 itemsize = size
             elif itemsize == DROPOUT_MASK:
                 itemsize = 1 if device == "cuda" else size
-            storages[tensor.storage] = (tensor.per_sample * batch + tensor.fixed) * itemsize
-    saved = sum(storages.values())
-    input_bytes = prod(result.input_shape) * batch * size if result.input_shape else 0
-    activations = saved - storages.get(INPUT_STORAGE, 0)
-    largest = backward_live_elements(result)
-    return MemoryEstimate(
-        batch=batch,
-        dtype=dtype,
-        optimizer=optimizer,
-        device=device,
-        weights=params * size,
-        gradients=params * size,
-        optimizer_state=params * size * slots,
-        activations=activations,
-        input=input_bytes,
-        workspace=largest * batch * size,
-        saved=saved,
+            key = renamed.get(tensor.storage, tensor.storage)
+            first = storages.get(key)
+            freed_at = n if first is None else first.freed_at
+            storages[key] = Storage(tensor.per_sample * itemsize, tensor.fixed * itemsize, _maker(key), freed_at)
+    return storages
+
+
+def channels_last_storages(layers: list[LayerReport]) -> tuple[list[tuple], dict[int, tuple]]:
+    """(the storage of every layer's output, {fc layer: the storage of its flattened input}) when
+    maps are channels-last, as the runner lays them out on CPU and CUDA. Flattening a
+    channels-last map of more than one channel and one pixel cannot be a view: `torch.flatten`
+    copies it into a new storage, `("flat", n)`, made by the flatten (or the fc that flattens
+    its input), which what reads the flat vector keeps instead of the map."""
+    outputs: list[tuple] = []
+    flattened: dict[int, tuple] = {}
+    for n, layer in enumerate(layers):
+        source = outputs[layer.inputs[0] - 1] if layer.inputs[0] > 0 else INPUT_STORAGE
+        copies = len(layer.input) == 3 and len(layer.output) == 1 and layer.input[0] > 1 and prod(layer.input[1:]) > 1
+        if copies and layer.kind == "flatten":
+            outputs.append(("flat", n))
+            continue
+        if copies:
+            flattened[n] = ("flat", n)
+        outputs.append(layer.storage if layer.storage == ("out", n) else source)
+    return outputs, flattened
+
+
+def _maker(storage: tuple) -> int:
+    """The node that makes a storage: ("out", n), ("aux", n, key), ("flat", n); −1: the batch."""
+    return -1 if storage == INPUT_STORAGE else storage[1]
+
+
+def timeline(
+    result: CheckResult,
+    dtype: str = "fp32",
+    optimizer: str = "adam",
+    device: str = "cuda",
+    slots: int | None = None,
+    weight_decay: float = 0.0,
+    foreach: bool = True,
+) -> list[Moment]:
+    """The moments of one training step, in order (module docstring)."""
+    size = DTYPE_BYTES[dtype]
+    layers = result.layers
+    slots = OPTIMIZER_SLOTS[optimizer] if slots is None else slots
+    params = result.params
+    weights, state = (params + result.buffers) * size, params * slots * size
+    all_gradients = params * size
+    shape = result.input_shape or ()
+    output = result.output_shape or shape
+    batch_bytes = prod(shape) * size + prod(output[1:]) * LABEL_BYTES
+    log_probs = prod(output) * size
+    channels_last = len(shape) == 3  # the runner lays maps out channels-last on CPU and CUDA
+    outputs = channels_last_storages(layers)[0] if channels_last else [layer.storage for layer in layers]
+    storages = saved_storages(result, size, device, channels_last)
+    storages.pop(INPUT_STORAGE, None)  # the batch is the input term
+    # a final top-level softmax is computed as log_softmax: its output is the log-probabilities
+    final_softmax = bool(layers) and layers[-1].kind == "softmax" and not layers[-1].node.frames
+    log_probs_storage = outputs[-1] if final_softmax else ("log_probs",)
+
+    def moment(phase, layer, gradients, activations, workspace, activations_fixed=0, workspace_fixed=0):
+        return Moment(
+            phase,
+            layer,
+            (weights, gradients, state, activations_fixed, 0, workspace_fixed),
+            (0, 0, 0, activations, batch_bytes, workspace),
+        )
+
+    temporaries = operation_temporaries(layers, size, device)
+    moments = []
+    # forward: the previous step's gradients and log-probabilities are still alive
+    for n, (fixed, per_sample) in enumerate(forward_activations(layers, outputs, storages, size)):
+        forward = temporaries[n][0]
+        moments.append(
+            moment("forward", layers[n].name, all_gradients, per_sample + log_probs, forward[1], fixed, forward[0])
+        )
+    saved_fixed = sum(s.fixed for s in storages.values())
+    saved_per_sample = sum(s.per_sample for s in storages.values())
+    new_log_probs = 0 if log_probs_storage in storages else log_probs
+    moments.append(
+        moment("forward", "loss", all_gradients, saved_per_sample + log_probs + new_log_probs, 0, saved_fixed)
     )
+    # backward, from the last layer to the first
+    freed_by: dict[int, list[Storage]] = {}
+    for key, storage in storages.items():
+        if key != log_probs_storage:  # the runner holds the log-probabilities
+            freed_by.setdefault(storage.freed_at, []).append(storage)
+    alive_fixed, alive = saved_fixed, saved_per_sample + new_log_probs
+    gradients = 0
+    grads = gradient_elements(result)
+    for n in range(len(layers) - 1, -1, -1):
+        layer = layers[n]
+        if grads[n] is None:  # needs no gradient: no backward
+            continue
+        gradients += layer.params * size
+        backward = temporaries[n][1]
+        workspace = grads[n] * size + backward[1]
+        moments.append(moment("backward", layer.name, gradients, alive, workspace, alive_fixed, backward[0]))
+        for storage in freed_by.get(n, ()):
+            alive_fixed -= storage.fixed
+            alive -= storage.per_sample
+    largest = max((layer.params for layer in layers), default=0)
+    step = optimizer_temporaries(optimizer, params, largest, weight_decay, foreach) * size
+    moments.append(moment("optimizer", None, all_gradients, log_probs, 0, 0, step))
+    return moments
 
 
-def backward_live_elements(result: CheckResult) -> int:
-    """Elements per sample of the gradients that exist together during backward, at the worst step.
+def operation_temporaries(
+    layers: list[LayerReport], size: int, device: str
+) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Per layer, ((fixed, per sample) of its forward, (fixed, per sample) of its backward): the
+    bytes of the temporaries an operation holds beside its inputs, outputs and gradients, read
+    off torch 2.13's allocations (bench/memory_vs_measured.py prints them with --trace):
+
+    - lrn (`F.local_response_norm`, any device): the backward of its division `x / d^β` holds
+      three more tensors of the input's size (`grad / d^β`, and `−grad · x / d^2β` built from a
+      division, a negation and a product) beside the incoming gradient.
+    - On CPU (oneDNN, channels-last), conv: the forward reorders the weight (one copy, W); the
+      backward reorders it again and computes the weight gradient in oneDNN's layout, then in
+      the plain one, then copies it to channels-last: two copies beside the gradient that stays
+      (2·W).
+    - On CPU, batchnorm: the backward holds one more tensor of its input's size.
+    - On CPU, a maxpool whose output is flattened: its gradient arrives in the plain layout while
+      the saved input is channels-last; the backward copies the int64 indices and computes the
+      input gradient twice (output × 8 bytes + input).
+
+    CUDA's cuDNN workspaces are not modelled (docs/memory.md)."""
+    cpu = device == "cpu"
+    flattened = set()
+    for layer in layers:
+        if len(layer.output) == 1 and len(layer.input) == 3 and layer.inputs[0] > 0:
+            flattened.add(layer.inputs[0] - 1)
+    temporaries = []
+    for n, layer in enumerate(layers):
+        kind, forward, backward = layer.kind, (0, 0), (0, 0)
+        if kind == "lrn":
+            backward = (0, 3 * prod(layer.input) * size)
+        elif cpu and kind == "conv":
+            forward, backward = (layer.params * size, 0), (2 * layer.params * size, 0)
+        elif cpu and kind == "batchnorm":
+            backward = (0, prod(layer.input) * size)
+        elif cpu and kind == "maxpool" and n in flattened and prod(layer.output[1:]) > 1:
+            backward = (0, prod(layer.output) * 8 + prod(layer.input) * size)
+        temporaries.append((forward, backward))
+    return temporaries
+
+
+def forward_activations(
+    layers: list[LayerReport], outputs: list[tuple], storages: dict[tuple, Storage], size: int
+) -> list[tuple[int, int]]:
+    """Per layer, the activation bytes (fixed, per sample) alive while its forward runs: every
+    saved storage made so far, and every output (`outputs`: each layer's storage) that a layer at
+    or after it still reads (the last layer's output is read by the loss)."""
+    last_read: dict[tuple, int] = {}
+    for n, layer in enumerate(layers):
+        for index in layer.inputs:
+            if index > 0:
+                last_read[outputs[index - 1]] = n
+    if layers:
+        last_read[outputs[-1]] = len(layers)
+    made: dict[int, list[Storage]] = {}
+    for storage in storages.values():
+        made.setdefault(storage.made_at, []).append(storage)
+    dropped: dict[int, int] = {}
+    fixed, per_sample, result = 0, 0, []
+    for n, layer in enumerate(layers):
+        for storage in made.get(n, ()):
+            fixed += storage.fixed
+            per_sample += storage.per_sample
+        own = outputs[n]
+        if _maker(own) == n and own not in storages:  # an output no one saves: alive until read
+            per_sample += prod(layer.output) * size
+            end = last_read.get(own, n)
+            dropped[end] = dropped.get(end, 0) + prod(layer.output) * size
+        result.append((fixed, per_sample))
+        per_sample -= dropped.pop(n, 0)
+    return result
+
+
+def gradient_elements(result: CheckResult) -> list[int | None]:
+    """Per layer, the elements per sample of the activation gradients alive while its backward
+    runs; None for a layer that needs no gradient (nothing before it has parameters).
 
     Backward visits the nodes in reverse. While node n runs, the gradient of a value v exists when
     some reader of v has run backward already (or is node n) and v's producer has not: producer(v)
-    < n ≤ last reader(v); node n's own output gradient exists too. A skip connection keeps its
-    gradient alive across the whole branch it skips. The network input gets no gradient."""
+    < n ≤ last reader(v); node n's own output gradient exists too, unless n's output is a view of
+    its input (flatten, identity): then the two gradients are one tensor. A skip connection keeps
+    its gradient alive across the whole branch it skips. Only values that need a gradient have
+    one: not the network input, nor what derives from it before the first layer with parameters."""
     layers = result.layers
-    if not layers:
-        return 0
-    size = [prod(layer.output) for layer in layers]
+    tracked = []
+    for layer in layers:
+        tracked.append(layer.params > 0 or any(i > 0 and tracked[i - 1] for i in layer.inputs))
+    size = [prod(layer.output) if tracked[n] else 0 for n, layer in enumerate(layers)]
     last_reader: dict[int, int] = {}
     for n, layer in enumerate(layers):
         for index in layer.inputs:
             if index > 0:
                 last_reader[index - 1] = n
-    # sweep n from the output back: add v when its last reader is reached, drop it at its producer
     arriving: dict[int, list[int]] = {}
     for value, reader in last_reader.items():
         arriving.setdefault(reader, []).append(value)
-    live, worst = 0, 0
+    live = 0
+    elements: list[int | None] = [None] * len(layers)
     for n in range(len(layers) - 1, -1, -1):
         live += sum(size[v] for v in arriving.get(n, ()))
         if n in last_reader:  # its gradient is complete: it is node n's output gradient now
             live -= size[n]
-        worst = max(worst, live + size[n])
-    return worst
+        if tracked[n]:
+            aliases = layers[n].storage != ("out", n)
+            elements[n] = live + (0 if aliases else size[n])
+    return elements
+
+
+def backward_live_elements(result: CheckResult) -> int:
+    """The most activation-gradient elements per sample alive at once during backward."""
+    return max((e for e in gradient_elements(result) if e is not None), default=0)
+
+
+def peak_text(memory: MemoryEstimate) -> str:
+    """Where the step peaks, and the other phases' peaks: `peak in the backward of conv1 (forward
+    1.2 GiB, optimizer step 300 MiB)`."""
+    where = {
+        "forward": "at the loss" if memory.layer == "loss" else f"in the forward of {memory.layer}",
+        "backward": f"in the backward of {memory.layer}",
+        "optimizer": "in the optimizer step",
+    }[memory.phase]
+    names = {"forward": "forward", "backward": "backward", "optimizer": "optimizer step"}
+    others = ", ".join(f"{names[p]} {fmt_bytes(b)}" for p, b in memory.phases.items() if p != memory.phase)
+    return f"peak {where} ({others})"

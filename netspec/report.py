@@ -6,7 +6,7 @@ from netspec.checker import CheckResult, LayerReport
 from netspec.color import PLAIN, Palette
 from netspec.diagnostics import render_all, summary, terminal_text
 from netspec.layers.base import fmt_shape
-from netspec.memory import MemoryEstimate
+from netspec.memory import DTYPE_BYTES, MemoryEstimate, peak_text
 from netspec.units import fmt_bytes, fmt_count
 
 SCHEMA = 2
@@ -83,7 +83,7 @@ def table(result: CheckResult, explain: bool = False, palette: Palette = PLAIN) 
 
 def totals_text(result: CheckResult, memory: MemoryEstimate, limit: int) -> str:
     params, macs = result.params, result.macs
-    size = memory.weights
+    size = params * DTYPE_BYTES[memory.dtype]
     lines = [
         f"params      {params:,} ({fmt_count(params)}), all trainable; weights {fmt_bytes(size)} in {memory.dtype}",
         f"MACs        {macs:,} ({fmt_count(macs)}) per sample; FLOPs = 2 × MACs = {fmt_count(2 * macs)}",
@@ -92,6 +92,7 @@ def totals_text(result: CheckResult, memory: MemoryEstimate, limit: int) -> str:
         f" + optimizer {fmt_bytes(memory.optimizer_state)}",
         f"              + activations {fmt_bytes(memory.activations)} + input {fmt_bytes(memory.input)}"
         f" + workspace {fmt_bytes(memory.workspace)} = {fmt_bytes(memory.total)}",
+        f"              {peak_text(memory)}",
         f"              largest batch in {fmt_bytes(limit)}: {memory.max_batch(limit):,}",
     ]
     if result.buffers:
