@@ -143,3 +143,18 @@ def test_log_scale_exactly_when_the_losses_span_more_than_a_hundredfold(losses):
     assert whole_ticks_in_range(loss, len(losses))
     assert acc.get_ylim() == (0.0, 100.0)
     assert not math.isnan(loss.get_ylim()[1])
+
+
+def test_a_run_stopped_by_a_diverging_loss_still_leaves_curves_png(tmp_path, capsys):
+    pytest.importorskip("torch")
+    from train_fixtures import TINY_SPEC, digits_npz, only_run, write_spec
+
+    from netspec.cli import main
+
+    spec = write_spec(tmp_path, TINY_SPEC.replace("optimizer adam lr=0.01", "optimizer sgd lr=1e6"))
+    data = digits_npz(tmp_path / "digits.npz")
+    runs = tmp_path / "runs"
+    assert main(["train", str(spec), "--data", str(data), "--runs", str(runs), "--device", "cpu"]) == 1
+    assert "no epoch had finished" in capsys.readouterr().err
+    curves = only_run(runs) / "curves.png"
+    assert curves.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # written although no epoch finished
