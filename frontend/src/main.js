@@ -122,13 +122,18 @@ function selectDiagnostic(d) {
   state.view.focus();
 }
 
+let tabRequests = 0;
+
 async function refreshTab() {
   const text = state.view.state.doc.toString();
+  const request = ++tabRequests; // only the latest answer is shown
   if (state.tab === "code") {
     const { body } = await post("/api/compile", { text });
+    if (request !== tabRequests) return;
     $("code").textContent = body.ok ? body.source : body.errors || body.error;
   } else if (state.tab === "diagram") {
     const { body } = await post("/api/draw", { text });
+    if (request !== tabRequests) return;
     if (body.ok) {
       $("diagram").src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(body.svg)}`;
       $("diagram-note").textContent = "";
