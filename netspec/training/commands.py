@@ -291,7 +291,9 @@ def _evaluate(args, runner) -> int:
     settings = with_overrides(run_settings or settings, data=args.data, resize=args.resize)
     if not weights.exists():
         raise UsageError(f"--weights {weights}: no such file or folder")
-    accuracy, count, dataset, notes = runner.evaluate_weights(
+    from netspec.training.evaluation import evaluate_weights
+
+    accuracy, count, dataset, notes = evaluate_weights(
         result, settings, weights, args.device, args.batch, named, args.quiet
     )
     for line in notes:
