@@ -299,6 +299,11 @@ def test_a_bundled_example_offers_the_shipped_specs_tabs_completion_and_download
         wait_for(browser, lambda d: target.exists() and target.stat().st_size > 0, "no download")
         assert target.read_text(encoding="utf-8") == "maxp\n" + vgg16  # the editor's text, as typed
 
+        editor_line(browser, 1).click()  # after a kind, its options
+        type_keys(browser, Keys.END, *[Keys.BACKSPACE] * 4, "conv 8 3x3 pa")
+        options = wait_for(browser, lambda d: text_of(d, ".cm-tooltip-autocomplete"), "no option completion")
+        assert "pad=" in options and "maxpool" not in options
+
 
 def test_thousands_of_warnings_are_counted_but_listed_and_underlined_up_to_a_cap(browser, tmp_path):  # noqa: F811
     """1,501 `double-activation` warnings: the count says so, the list shows the first 1,000 and a
