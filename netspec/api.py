@@ -297,7 +297,10 @@ def training_memory(
     optimizer = optimizer or (block.name if block is not None else "adam")
     same = block is not None and block.name == optimizer  # its options apply
     slots = optimizer_slots(optimizer, block.amsgrad, block.momentum) if same else optimizer_slots(optimizer)
-    memory = estimate(result, batch=batch, dtype=dtype, optimizer=optimizer, device=device, slots=slots)
+    decay = settings.weight_decay if settings is not None else 0.0  # L2 makes the optimizer copy the gradients
+    memory = estimate(
+        result, batch=batch, dtype=dtype, optimizer=optimizer, device=device, slots=slots, weight_decay=decay
+    )
     if limit is not None:
         _warn_over_memory(result, memory, limit, spelling)
     return memory

@@ -100,7 +100,7 @@ def test_small_shipped_specs_match_the_measured_peak(name, optimizer):
     assert abs(estimated.total - measured.peak) <= TOLERANCE * measured.peak, (name, estimated, measured.peak)
 
 
-@pytest.mark.parametrize("optimizer", ["momentum", "nesterov", "adamw", "adagrad", "rmsprop"])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov", "adam", "adamw", "adagrad", "rmsprop"])
 def test_other_optimizers_and_weight_decay_match(optimizer):
     """The optimizer step's temporaries, with the L2 copy of the gradients: a net whose step
     peaks in the optimizer (a large fc, a small batch)."""
