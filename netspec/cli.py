@@ -18,7 +18,6 @@ Exit codes: 0 checked (warnings allowed), 1 the spec has errors (or warnings wit
 
 from __future__ import annotations
 
-import argparse
 import codecs
 import errno
 import io
@@ -26,7 +25,6 @@ import os
 import sys
 from importlib import import_module
 
-from netspec import __version__
 from netspec.color import MODES, Palette, wants_color
 from netspec.diagnostics import terminal_text
 from netspec.loading import STDIN, UsageError, load_spec
@@ -70,39 +68,9 @@ ASCII_FORMS = {
 }
 
 
-class _Formatter(argparse.HelpFormatter):
-    """argparse's help formatter, measuring the terminal without importing shutil: argparse makes
-    one for every add_argument, and shutil (with bz2, lzma, fnmatch) cost ~2 ms of every start."""
-
-    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24, width=None):
-        super().__init__(prog, indent_increment, max_help_position, _terminal_columns() - 2 if width is None else width)
-
-
-def _terminal_columns() -> int:
-    """shutil.get_terminal_size().columns: $COLUMNS, else the terminal's width, else 80."""
-    try:
-        columns = int(os.environ.get("COLUMNS", "0"))
-    except ValueError:
-        columns = 0
-    if columns <= 0:
-        try:
-            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
-        except (AttributeError, ValueError, OSError):
-            columns = 0
-    return columns or 80
-
-
-class _Parser(argparse.ArgumentParser):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
-    def error(self, message: str):  # argparse's default exits 2 too; keep its usage line
-        self.print_usage(sys.stderr)
-        raise UsageError(message)
-
-
 def _memory_size(text: str) -> int:
+    import argparse  # loaded already: argparse is parsing
+
     try:
         return parse_bytes(text)
     except ValueError as error:
@@ -114,6 +82,8 @@ DEFAULT_MEMORY = 16 * 2**30  # --memory 16GiB
 
 
 def _positive(text: str) -> int:
+    import argparse  # loaded already: argparse is parsing
+
     try:
         value = int(text) if len(text) <= 30 else MAX_BATCH + 1  # no 4,300-digit conversion
     except ValueError:
@@ -126,20 +96,9 @@ def _positive(text: str) -> int:
     return value
 
 
-def add_memory_flags(parser: argparse.ArgumentParser) -> None:
-    from netspec.memory import DEVICES, DTYPE_BYTES, OPTIMIZER_SLOTS
-
-    group = parser.add_argument_group("memory estimate")
-    group.add_argument("--batch", type=_positive, help="batch size (default: the train block's, else 1)")
-    group.add_argument("--dtype", choices=sorted(DTYPE_BYTES), default="fp32", help="element type (default fp32)")
-    group.add_argument(
-        "--optimizer", choices=sorted(OPTIMIZER_SLOTS), help="optimizer (default: the train block's, else adam)"
-    )
-    group.add_argument("--device", choices=DEVICES, default="cuda", help="where the step runs (dropout masks differ)")
-    group.add_argument("--memory", type=_memory_size, default=DEFAULT_MEMORY, help="memory to fit in (default 16GiB)")
-
-
 def _budgets(text: str):
+    import argparse
+
     from netspec.budgets import parse_budgets  # only when --budget is given
 
     try:
@@ -149,6 +108,8 @@ def _budgets(text: str):
 
 
 def _convention(text: str) -> str:
+    import argparse
+
     from netspec.conventions import parse_convention  # only when --macs-convention is given
 
     try:
@@ -162,83 +123,67 @@ def _convention(text: str) -> str:
 _COMMAND_MODULES = {"draw": "netspec.draw.command", "serve": "netspec.serve.command", "lsp": "netspec.lsp.command"}
 
 
-def _add_check(commands) -> None:
-    check = commands.add_parser("check", help="compute shapes, parameters, MACs, receptive fields and memory")
-    check.add_argument(
-        "specs",
-        nargs="*",
-        metavar="SPEC",
-        help="a .net file, the name of a bundled spec, - for stdin, or a folder (its *.net files); "
-        "several: a summary line each and their diagnostics",
-    )
-    check.add_argument("--json", action="store_true", help="print one JSON object (schema 2); several: one a line")
-    check.add_argument("--explain", action="store_true", help="show the arithmetic of every layer")
-    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
-    check.add_argument("--kinds", action="store_true", help="list the layer kinds and exit")
-    check.add_argument(
-        "--color",
-        choices=MODES,
-        default="auto",
-        help="colour the diagnostics and the table: auto (the default) on a terminal unless NO_COLOR is set",
-    )
-    check.add_argument(
-        "--budget",
-        type=_budgets,
-        metavar="KEY=LIMIT,…",
-        help="warn (over-budget) past limits: params=5M,macs=1G,flops=2G,memory=8GiB; --strict fails on them",
-    )
-    check.add_argument(
-        "--macs-convention",
-        type=_convention,
-        metavar="NAME",
-        help="also count MACs as ptflops, thop or fvcore do (or netspec, all): docs/conventions.md",
-    )
-    add_memory_flags(check)
+def build_parser(command: str | None = None):
+    """The `netspec` argparse parser (netspec.arguments): with `command`, only that command's."""
+    from netspec.arguments import build_parser
+
+    return build_parser(command)
 
 
-def _add_specs(commands) -> None:
-    commands.add_parser("specs", help="list the bundled example specs")
-
-
-def _add_compile(commands) -> None:
-    compile_ = commands.add_parser("compile", help="write a standalone PyTorch module for a spec")
-    compile_.add_argument("spec", help="a .net file (or the name of a bundled spec)")
-    compile_.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (atomically), not to stdout")
-
-
-def _add_training(commands) -> None:
-    from netspec.training.commands import add_parsers  # train and eval; no torch until a run
-
-    add_parsers(commands)
-
-
-def _adder(module: str):
-    return lambda commands: import_module(module).add_parser(commands)
-
-
-# Every command and what adds its parser, in the order `netspec --help` lists them.
-_PARSER_ADDERS = {
-    "check": _add_check,
-    "specs": _add_specs,
-    "compile": _add_compile,
-    "train": _add_training,
-    "eval": _add_training,
-    **{name: _adder(module) for name, module in _COMMAND_MODULES.items()},
+# `netspec check FILE…` with only these flags is parsed without argparse (its import and the check
+# parser cost ~3 ms of a ~20 ms check); anything else goes to argparse. The namespace is the one
+# argparse gives (tests/test_startup.py compares them): CHECK_DEFAULTS are the check parser's.
+QUICK_FLAGS = {"--json": "json", "--explain": "explain", "--strict": "strict", "--kinds": "kinds"}
+CHECK_DEFAULTS = {
+    "command": "check",
+    "specs": [],
+    "json": False,
+    "explain": False,
+    "strict": False,
+    "kinds": False,
+    "color": "auto",
+    "budget": None,
+    "macs_convention": None,
+    "batch": None,
+    "dtype": "fp32",
+    "optimizer": None,
+    "device": "cuda",
+    "memory": DEFAULT_MEMORY,
 }
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The `netspec` parser: with `command`, only that command's sub-parser is built (building all
-    of them, with the imports of train, draw, serve and lsp, cost `netspec check` ~8 ms at every
-    start); without, all of them, for `netspec --help` and unknown commands."""
-    parser = _Parser(prog="netspec", description="Check, compile and train convolutional network specs.")
-    parser.add_argument("--version", action="version", version=f"netspec {__version__}")
-    # prog given: argparse would otherwise format the usage to find it (and import shutil, ~2 ms)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog="netspec")
-    adders = [_PARSER_ADDERS[command]] if command in _PARSER_ADDERS else dict.fromkeys(_PARSER_ADDERS.values())
-    for add in adders:
-        add(commands)
-    return parser
+def quick_check_args(argv: list[str]):
+    """The parsed arguments of `check` followed by spec names, `-`, and flags without values from
+    QUICK_FLAGS or `--color=auto|always|never`; None for anything else (argparse then parses it,
+    with its abbreviations, help and errors)."""
+    if not argv or argv[0] != "check":
+        return None
+    values = dict(CHECK_DEFAULTS, specs=[])
+    for word in argv[1:]:
+        if word in QUICK_FLAGS:
+            values[QUICK_FLAGS[word]] = True
+        elif word.startswith("--color=") and word[len("--color=") :] in MODES:
+            values["color"] = word[len("--color=") :]
+        elif word == "-" or not word.startswith("-"):
+            values["specs"].append(word)
+        else:
+            return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(**values)
+
+
+def parse_arguments(argv: list[str]):
+    """The command line parsed by argparse. `check` takes spec names between its flags too
+    (`netspec check a.net --json b.net`), which argparse alone would refuse."""
+    parser = build_parser(argv[0] if argv else None)  # `netspec -h check`: argv[0] is no command, all
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        if getattr(args, "command", None) == "check" and all(w == "-" or not w.startswith("-") for w in extra):
+            args.specs += extra
+        else:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -271,8 +216,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run(argv: list[str] | None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(argv[0] if argv else None)  # `netspec -h check`: argv[0] is no command, all
-    args = parser.parse_args(argv)
+    args = quick_check_args(argv)
+    if args is None:
+        args = parse_arguments(argv)
     if args.command == "check":
         return run_check(args)
     if args.command == "specs":
@@ -287,7 +233,7 @@ def _run(argv: list[str] | None) -> int:
         return run_train(args) if args.command == "train" else run_eval(args)
     if args.command in _COMMAND_MODULES:
         return import_module(_COMMAND_MODULES[args.command]).run(args)
-    parser.print_help()
+    build_parser().print_help()
     return EXIT_USAGE
 
 

@@ -14,14 +14,17 @@ if TYPE_CHECKING:
 
 # pathlib costs ~2.5 ms at import, and `netspec check FILE` never needs these paths: the functions
 # import it when called, and PACKAGE (the package's folder, a Path) is computed when first asked for.
-_PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__))
+
+
+def _package_dir() -> str:
+    return os.path.dirname(os.path.realpath(__file__))  # realpath: a dozen system calls, so not at import
 
 
 def __getattr__(name: str):
     if name == "PACKAGE":
         from pathlib import Path
 
-        return Path(_PACKAGE_DIR)
+        return Path(_package_dir())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -35,14 +38,14 @@ def _first_existing(*candidates: Path) -> Path:
 def grammar_path() -> Path:
     from pathlib import Path
 
-    package = Path(_PACKAGE_DIR)
+    package = Path(_package_dir())
     return _first_existing(package / "grammars" / "netspec.lark", package.parent / "grammars" / "netspec.lark")
 
 
 def specs_dir() -> Path:
     from pathlib import Path
 
-    package = Path(_PACKAGE_DIR)
+    package = Path(_package_dir())
     return _first_existing(package / "specs", package.parent / "specs")
 
 

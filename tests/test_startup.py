@@ -8,8 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from netspec.cli import build_parser, main
+from netspec.cli import QUICK_FLAGS, build_parser, main, parse_arguments, quick_check_args
+from netspec.loading import UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 ALEXNET = str(ROOT / "specs" / "alexnet.net")
@@ -107,3 +110,65 @@ def test_a_command_help_is_complete(capsys):
     out = capsys.readouterr().out
     for flag in ("--json", "--explain", "--strict", "--batch", "--memory", "--color"):
         assert flag in out
+
+
+WORDS = [
+    "--json",
+    "--explain",
+    "--strict",
+    "--kinds",
+    "--color=auto",
+    "--color=always",
+    "--color=never",
+    "--color=blue",
+    "--color",
+    "never",
+    "-",
+    "a.net",
+    "specs/",
+    "",
+    "x y.net",
+    "--batch",
+    "4",
+    "--js",
+    "-h",
+    "--",
+    "-1",
+    "--memory=8GiB",
+]
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=6))
+def test_the_quick_check_parse_is_argparse_s(words):
+    """`netspec check …` parsed without argparse gives exactly argparse's namespace, or is left to
+    argparse; and the plain cases are never left to it."""
+    argv = ["check", *words]
+    quick = quick_check_args(argv)
+    if quick is None:  # only for a flag that is not one of the quick ones
+        assert any(w.startswith("-") and w != "-" and w not in QUICK_FLAGS for w in words)
+        return
+    try:
+        parsed = parse_arguments(argv)
+    except UsageError:
+        raise AssertionError(f"argparse refuses {argv} but the quick parse took it") from None
+    assert vars(quick) == vars(parsed)
+
+
+def test_spec_names_may_stand_between_flags(capsys):
+    args = parse_arguments(["check", "a.net", "--batch", "2", "b.net", "-", "--json", "c.net"])
+    assert args.specs == ["a.net", "b.net", "-", "c.net"] and args.batch == 2 and args.json
+    with pytest.raises(UsageError, match="unrecognized arguments: --bogus"):
+        parse_arguments(["check", "a.net", "--batch", "2", "--bogus"])
+    with pytest.raises(UsageError, match="unrecognized arguments: b.net"):
+        parse_arguments(["compile", "a.net", "-o", "x.py", "b.net"])
+
+
+def test_the_plain_check_is_parsed_quickly():
+    assert quick_check_args(["check", "a.net", "--json", "-"]) is not None
+    assert quick_check_args(["check", "a.net", "--batch", "4"]) is None
+    assert quick_check_args(["compile", "a.net"]) is None
+
+
+def test_a_plain_check_does_not_import_argparse():
+    assert "argparse" not in modules_after(["check", ALEXNET, "--strict"])
+    assert "argparse" in modules_after(["check", ALEXNET, "--batch", "2"])
