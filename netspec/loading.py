@@ -104,9 +104,12 @@ def _reason(error: Exception) -> str:
 def _decode(data: bytes, name: str) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise UsageError(f"{name} is UTF-16 text; save it as UTF-8")
+    # as utf-8-sig, without loading its codec module (~0.3 ms at every start): a byte-order mark goes
+    mark = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
+        return data[mark:].decode("utf-8")
+    except UnicodeDecodeError as failure:
+        error = UnicodeDecodeError("utf-8", data, failure.start + mark, failure.end + mark, failure.reason)
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         raise UsageError(

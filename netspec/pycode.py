@@ -10,7 +10,6 @@ marked as such with `Code`.
 from __future__ import annotations
 
 import math
-import unicodedata
 
 
 class Code(str):
@@ -55,6 +54,8 @@ def comment_text(text: str, limit: int = 72) -> str:
     """`text` as one printable line fit for a comment or a docstring: no newlines, no backslashes,
     no double quotes (so never a closing triple quote), no bidirectional controls, at most `limit`
     characters."""
+    import unicodedata  # only compiling writes comments: not loaded at every `netspec check`
+
     out = []
     for char in text:
         if char in _SPACES or unicodedata.category(char) == "Zs":

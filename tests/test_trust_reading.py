@@ -122,9 +122,10 @@ def test_stdin_from_dev_zero_is_bounded():
     assert "<stdin> is a character device, not a spec file" in done.stderr
 
 
-def test_a_folder_is_refused(capsys, tmp_path):
+def test_a_folder_without_specs_is_refused(capsys, tmp_path):
+    """A folder means its *.net files (tests/test_check_many.py); one without any is an error."""
     assert main(["check", str(tmp_path)]) == 2
-    assert "is a folder, not a spec file" in capsys.readouterr().err
+    assert "holds no .net files" in capsys.readouterr().out
 
 
 @posix_only
