@@ -1,11 +1,12 @@
 """`--rf LAYER`: the input grid and the region one unit of LAYER sees — its receptive field.
 
 The checker gives each layer's receptive field r and jump j per axis (Araujo et al. 2019:
-`r_out = r_in + (k − 1)·j_in`, `j_out = j_in·s`). The square drawn is r×r input pixels around the
-centre of the input: the field of the unit at the centre of the output, exact when the padding is
-symmetric (odd sizes and `pad=(k−1)/2` keep it there). A dashed square, j pixels on, is the field
-of the unit next to it: fields overlap when r > j. A field larger than the input reaches into the
-padding: it is drawn clipped to the grid and the caption says so.
+`r_out = r_in + (k − 1)·j_in`, `j_out = j_in·s`); `netspec.draw.footprint` finds where it lies.
+Drawn filled: the exact input rows and columns the unit at the centre of the output reads (row
+⌊OH/2⌋, column ⌊OW/2⌋), clipped to the input; dashed: the field of the unit to its right, j pixels
+on (fields overlap when r > j). A field larger than the input reaches into the padding, and the
+caption says so. Where a layer on the way upsamples (fractions of pixels), the checker's r×r is
+drawn centred instead, and the caption says that too.
 """
 
 from __future__ import annotations
@@ -33,13 +34,41 @@ def grid_step(pixels: int) -> int:
     return step
 
 
+def regions(result, report) -> tuple[tuple, tuple | None, str]:
+    """(field, neighbour's field, how they were found): each as (x0, y0, x1, y1) in input pixels,
+    clipped to the input, x1/y1 exclusive. Exact (`footprint.field`) for the unit at the centre of
+    the output and the one to its right; the checker's size centred when a layer reads fractions."""
+    from netspec.draw.footprint import ALL, field
+
+    _, height, width = result.input_shape
+    rows, columns = (report.output[1], report.output[2]) if len(report.output) == 3 else (1, 1)
+    unit = (rows // 2, columns // 2)
+    exact = field(result, report, unit)
+    if exact == ALL:
+        return (0.0, 0.0, float(width), float(height)), None, "the whole input (a layer before it reads everything)"
+    if exact is not None:
+        neighbour = field(result, report, (unit[0], unit[1] + 1)) if unit[1] + 1 < columns else None
+        (r0, r1), (c0, c1) = exact
+        how = f"unit ({unit[0]}, {unit[1]}) of {rows}×{columns} reads input rows {r0}…{r1}, columns {c0}…{c1}"
+        return _clip(exact, width, height), _clip(neighbour, width, height) if neighbour else None, how
+    (rf_h, rf_w), (_, jump_w) = report.rf, report.jump
+    centred = _square(width, height, float(rf_w), float(rf_h), 0.0, 0.0)
+    beside = _square(width, height, float(rf_w), float(rf_h), float(jump_w), 0.0)
+    return centred, beside, "centred: a layer on the way upsamples, so the field is not whole pixels"
+
+
+def _clip(exact, width: int, height: int) -> tuple[float, float, float, float]:
+    (r0, r1), (c0, c1) = exact
+    return float(max(c0, 0)), float(max(r0, 0)), float(min(c1 + 1, width)), float(min(r1 + 1, height))
+
+
 def draw_rf(result, report, scale: float = 1.0) -> Picture:
     """The receptive-field picture of layer `report` of a checked network."""
     shape = result.input_shape
     if len(shape) != 3 or report.rf is None:
         from netspec.draw import DrawError
 
-        raise DrawError(f"--rf {report.name}: receptive fields are drawn for C×H×W inputs and the layers before fc")
+        raise DrawError(f"--rf {report.name}: receptive fields are drawn for C×H×W inputs")
     _, height, width = shape
     cell = min(16.0, GRID / max(height, width))
     canvas = Canvas("right")
@@ -54,10 +83,9 @@ def draw_rf(result, report, scale: float = 1.0) -> Picture:
             else:
                 points = [(0, top + i * cell), (grid_w, top + i * cell)]
             canvas.items.append(Poly(points, cls="grid", closed=False, stroke="#dddddd", owner="grid"))
-    (rf_h, rf_w), (jump_h, jump_w) = report.rf, report.jump
-    region = _square(width, height, float(rf_w), float(rf_h), 0.0, 0.0)
-    neighbour = _square(width, height, float(rf_w), float(rf_h), float(jump_w), 0.0)
-    for (x0, y0, x1, y1), dashed, fill in ((region, False, "#f5b7b1"), (neighbour, True, "none")):
+    region, neighbour, how = regions(result, report)
+    drawn = [(region, False, "#f5b7b1")] + ([(neighbour, True, "none")] if neighbour else [])
+    for (x0, y0, x1, y1), dashed, fill in drawn:
         canvas.items.append(
             Rect(
                 x0 * cell,
@@ -71,28 +99,19 @@ def draw_rf(result, report, scale: float = 1.0) -> Picture:
                 dash=dashed,
             )
         )
-    centre = (width / 2 * cell, top + height / 2 * cell)
-    canvas.items.append(
-        Rect(centre[0] - 2, centre[1] - 2, 4, 4, cls="rf", fill="#c0392b", stroke="#c0392b", owner="rf")
-    )
     title = f"receptive field of {report.name} ({shape_text(report.output)}) on the input ({shape_text(shape)})"
     canvas.text(0, 18, title, FONT, anchor="start", cls="label", owner="title", bold=True)
+    (rf_h, rf_w), (jump_h, jump_w) = report.rf, report.jump
     size = f"{_number(rf_h)}×{_number(rf_w)}" if rf_h != rf_w else _number(rf_h)
     jump = f"{_number(jump_h)}×{_number(jump_w)}" if jump_h != jump_w else _number(jump_h)
-    canvas.text(
-        0,
-        36,
-        f"one unit sees {size} input pixels; its neighbour's field (dashed) is {jump} pixel{'' if jump == '1' else 's'} on",
-        SMALL,
-        anchor="start",
-        cls="label",
-        owner="caption",
-    )
-    notes = []
+    plural = "" if jump == "1" else "s"
+    summary = f"one unit sees {size} input pixels; its neighbour's field (dashed) is {jump} pixel{plural} on"
+    canvas.text(0, 36, summary, SMALL, anchor="start", cls="label", owner="caption")
+    notes = [how]
     if float(rf_h) > height or float(rf_w) > width:
         notes.append(f"the field ({size}) is larger than the input ({height}×{width}): it reaches into the padding")
     step = max(grid_step(height), grid_step(width))
-    notes.append(f"grid: one line every {step} pixel{'s' if step > 1 else ''}; the field of the unit at the centre")
+    notes.append(f"grid: one line every {step} pixel{'s' if step > 1 else ''}")
     y = top + grid_h + 18
     for note in notes:
         canvas.text(0, y, note, SMALL, anchor="start", cls="label", owner=f"note{y:.0f}")
