@@ -380,3 +380,27 @@ def test_a_network_without_layers_draws_its_input():
     result = check_text("input 1x8x8\n", "empty.net")
     for style in ("blocks", "graph"):
         assert "1@8×8" in texts(draw_svg(result, style=style)) or "1×8×8" in texts(draw_svg(result, style=style))
+
+
+def test_scale_zooms_the_graph_and_enlarges_the_blocks_maps():
+    result = checked("resnet18")
+    plain, zoomed = ET.fromstring(draw_svg(result)), ET.fromstring(draw_svg(result, scale=2))
+    assert float(zoomed.get("width")) == pytest.approx(2 * float(plain.get("width")), abs=0.02)
+    assert zoomed.get("viewBox") == plain.get("viewBox")
+    lenet = checked("alexnet")
+    small, large = (ET.fromstring(draw_svg(lenet, scale=s)) for s in (1, 2))
+    heights = [
+        max(float(e.get("height")) for e in root.iter() if tag(e) == "rect" and e.get("class") == "box")
+        for root in (small, large)
+    ]
+    assert heights[1] == pytest.approx(2 * heights[0], rel=0.01)  # the tallest front face
+    with pytest.raises(DrawError):
+        draw_svg(result, scale=50)
+
+
+def test_no_labels_drops_sizes_and_shapes_but_keeps_captions():
+    for name in ("alexnet", "resnet18"):
+        result = checked(name)
+        shown = texts(draw_svg(result, labels=False))
+        assert not any("@" in t or t.count("×") == 2 and t.replace("×", "").isdigit() for t in shown)
+        assert any(t.startswith("conv ") for t in shown)

@@ -299,7 +299,7 @@ class GraphLayout:
         return columns
 
     def input_lines(self, entry) -> list[tuple[str, float]]:
-        return [("input", FONT), (shape_text(entry.shape), SMALL)]
+        return [("input", FONT), (shape_text(entry.shape), SMALL)] if self.labels else [("input", FONT)]
 
     def measure_input(self, entry) -> Extent:
         w, h = self.box_size(self.input_lines(entry))
