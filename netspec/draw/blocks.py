@@ -129,6 +129,7 @@ class BlocksLayout:
         self.canvas = Canvas(direction)
         self.down = direction == "down"
         self.highlight = highlight
+        self.owners = 0
 
     def cell(self, column: Column) -> tuple[float, float]:
         """(along the flow, across it) taken by a column with its texts."""
@@ -168,7 +169,6 @@ class BlocksLayout:
             along, _ = self.cell(column)
             left = x + (along - GAP - column.body_width) / 2
             top = axis - column.height / 2
-            owner = f"c{id(column) % 10**9}"
             owner = self.owner_of(column)
             self.cuboid(left, top, column, owner)
             centre = x + (along - GAP) / 2
@@ -189,7 +189,7 @@ class BlocksLayout:
         return axis + below
 
     def owner_of(self, column: Column) -> str:
-        self.owners = getattr(self, "owners", 0) + 1
+        self.owners += 1
         return f"c{self.owners}"
 
     def cuboid(self, left: float, top: float, column: Column, owner: str) -> None:

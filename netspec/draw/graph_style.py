@@ -231,7 +231,6 @@ class GraphLayout:
         return Extent(max(inner.main + 2 * FRAME, badge), inner.before + BADGE, inner.after + FRAME)
 
     def place_repeat(self, unit: Repeat, m: float, c: float) -> None:
-        inner = self.measure_sequence(unit.units, trailing=False)
         outer = self.measure_repeat(unit)
         owner = self.owner()
         self.canvas.rect(
@@ -262,7 +261,6 @@ class GraphLayout:
         self.canvas.line([(m, c), (start, c)])
         end = self.place_sequence(unit.units, start, c, trailing=False)
         self.canvas.line([(end, c), (m + outer.main, c)])
-        del inner
 
     # --- the whole network ---------------------------------------------------------------------
 
