@@ -183,6 +183,7 @@ class Parser:
 
     def __init__(self):
         self._lexers: dict[int, _Lexer] = {}
+        self._rules = [(origin, size, _builder(*rest)) for origin, size, *rest in tables.RULES]
         self._ignore = frozenset(tables.IGNORE)
         self._newline_types = frozenset(tables.NEWLINE_TYPES)
 
@@ -251,10 +252,31 @@ class Parser:
                 error = again
 
     def _run(self, cursor: _Cursor, states: list[int], values: list, table) -> Tree:
-        """Lark's parse_from_state: feed tokens until the end, then the end token."""
+        """Lark's parse_from_state: feed tokens until the end, then the end token. The usual
+        step of the contextual lexer is inline here (the expression of all terminals matches one
+        the state's lexer has); anything else goes through _contextual_token, from the same place."""
+        text, end = cursor.text, len(cursor.text)
+        root_match = _root_pattern().match
+        state_lexer, ignore, newline_types = tables.STATE_LEXER, self._ignore, self._newline_types
         token = cursor.last_token
         while True:
-            next_token = self._contextual_token(states[-1], cursor)
+            accepts = self._lexer(state_lexer[states[-1]]).accepts
+            next_token = None
+            while cursor.position < end:
+                position = cursor.position
+                found = root_match(text, position)
+                if found is None or found.lastgroup not in accepts:
+                    next_token = self._contextual_token(states[-1], cursor)
+                    break
+                type_, value = found.lastgroup, found.group()
+                line, column = cursor.line, cursor.column
+                cursor.advance(value, type_ in newline_types)
+                if type_ not in ignore:
+                    next_token = Token(
+                        type_, value, position, line, column, cursor.line, cursor.column, cursor.position
+                    )
+                    cursor.last_token = next_token
+                    break
             if next_token is None:
                 break
             token = next_token
@@ -268,30 +290,35 @@ class Parser:
 
     def _feed(self, token: Token, states: list[int], values: list, table, is_end: bool):
         """Lark's ParserState.feed_token: reduce while the table says so, then shift the token."""
-        rules = tables.RULES
-        end_state = tables.END_STATE
+        type_, rules = token.type, self._rules
         while True:
-            actions = table[states[-1]]
-            step = actions.get(token.type)
+            step = table[states[-1]].get(type_)
             if step is None:
-                raise UnexpectedToken(token, {symbol for symbol in actions if symbol.isupper()})
-            action, argument = step
-            if action == SHIFT:
-                states.append(argument)
+                raise UnexpectedToken(token, {symbol for symbol in table[states[-1]] if symbol.isupper()})
+            if step[0] == SHIFT:
+                states.append(step[1])
                 values.append(token)
                 return None
-            origin, size, name, expand1, plan = rules[argument]
+            origin, size, build = rules[step[1]]
             if size:
                 children = values[-size:]
                 del states[-size:]
                 del values[-size:]
             else:
                 children = []
-            value = _build(children, name, expand1, plan)
             states.append(table[states[-1]][origin][1])
-            values.append(value)
-            if is_end and states[-1] == end_state:
+            values.append(build(children))
+            if is_end and states[-1] == tables.END_STATE:
                 return values[-1]
+
+
+def _builder(name: str, expand1: bool, plan):
+    """The function that makes a rule's value from the values it reduced."""
+    if plan is not None:
+        return lambda children: _build(children, name, expand1, plan)
+    if expand1:
+        return lambda children: children[0] if len(children) == 1 else Tree(name, children)
+    return lambda children: Tree(name, children)
 
 
 def _build(children: list, name: str, expand1: bool, plan):
