@@ -414,9 +414,10 @@ def _expand_folders(names: list[str]) -> list[str]:
             expanded.append(name)
             continue
         try:
-            found = sorted(entry.name for entry in os.scandir(name) if entry.name.endswith(".net"))
+            with os.scandir(name) as entries:
+                found = sorted(entry.name for entry in entries if entry.name.endswith(".net") and not entry.is_dir())
         except OSError:
-            found = []
+            found = []  # reported as the folder's problem
         expanded.extend([os.path.join(name, spec) for spec in found] or [name])
     return expanded
 
@@ -432,7 +433,7 @@ def _check_many(args, names: list[str], palette: Palette) -> int:
     for name in names:
         try:
             if _is_folder(name):
-                raise UsageError(f"{name} holds no .net files")
+                raise UsageError(_folder_problem(name))
             source, note = load_spec(name)
         except UsageError as error:
             unreadable += 1
@@ -457,6 +458,14 @@ def _check_many(args, names: list[str], palette: Palette) -> int:
         print(f"{len(names)} specs: {len(names) - failed - unreadable} ok, {failed} with problems, "
               f"{unreadable} unreadable")  # fmt: skip
     return EXIT_USAGE if unreadable else EXIT_SPEC_ERRORS if failed else EXIT_OK
+
+
+def _folder_problem(name: str) -> str:
+    try:
+        os.listdir(name)
+    except OSError as error:
+        return f"cannot read {name}: {error.strerror or error}"
+    return f"{name} holds no .net files"
 
 
 def summary_line(result, palette: Palette) -> str:

@@ -127,3 +127,19 @@ def test_explain_wants_one_spec(folder, capsys):
 
 def test_the_shipped_specs_folder_checks_clean():
     assert main(["check", str(resources.specs_dir())]) == 0
+
+
+def test_a_folder_named_like_a_spec_is_not_one(tmp_path, capsys):
+    (tmp_path / "inner.net").mkdir()
+    (tmp_path / "real.net").write_text(GOOD)
+    code, out, _ = run(["check", str(tmp_path)], capsys)
+    assert f"{tmp_path / 'real.net'}: ok" in out and "inner.net" not in out
+    assert code == 0
+
+
+def test_names_with_escape_characters_are_shown_escaped(tmp_path, capsys):
+    (tmp_path / "a\x1b[2Jb.net").write_text(BAD)
+    code, out, _ = run(["check", str(tmp_path), str(tmp_path / "gone\x1b]0;x\x07.net")], capsys)
+    assert "\x1b" not in out and "\x07" not in out
+    assert "a\\x1b[2Jb.net: 1 error" in out and "gone\\x1b]0;x\\x07.net: error:" in out
+    assert code == 2
