@@ -10,9 +10,12 @@
     netspec train specs/lenet.net --epochs 1       # train it (docs/train.md); netspec eval for accuracy
 
     netspec check - < spec.net                     # the spec from stdin
+    netspec check a.net b.net specs/               # several: a line each, their diagnostics
+    netspec check lenet.net --color never          # no colour on a terminal (NO_COLOR=1 too)
 
 Exit codes: 0 checked (warnings allowed), 1 the spec has errors (or warnings with --strict),
-2 usage errors (missing file, bad flag, output that cannot be written), 3 a bug in netspec
+2 usage errors (missing file, bad flag, output that cannot be written; with several specs, one
+that could not be read), 3 a bug in netspec
 (`netspec: internal error: …`; NETSPEC_DEBUG=1 shows its traceback).
 """
 
