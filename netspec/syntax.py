@@ -23,6 +23,7 @@ MAX_OPERATORS = 64  # in one value's arithmetic (`width*4` has 1)
 MAX_EXPRESSION_DEPTH = 40
 MAX_STATEMENTS = 200_000  # lines and `;`: twice the largest network, comments and blank lines included
 MAX_NESTING = 32
+MAX_UNCLOSED_BRACES = 10  # each reported; past them, one note counts the rest
 
 _TOKEN_NAMES = {
     "WORD": "a name",
@@ -218,7 +219,8 @@ def _report_end(error, source: SourceFile, diagnostics: Diagnostics, reported_pa
     if "RPAR" in error.expected and not reported_parenthesis:
         _report_unclosed_parenthesis(span.line, source, diagnostics)
         reported += 1
-    for line, column in _unclosed_braces(source):
+    braces = _unclosed_braces(source)
+    for line, column in braces[:MAX_UNCLOSED_BRACES]:
         diagnostics.error(
             "syntax",
             "the file ends inside this `{ }` block: its `{` is never closed",
@@ -226,6 +228,12 @@ def _report_end(error, source: SourceFile, diagnostics: Diagnostics, reported_pa
             f"close the block opened on line {line} with `}}` after its last statement",
         )
         reported += 1
+    if len(braces) > MAX_UNCLOSED_BRACES:
+        line, column = braces[MAX_UNCLOSED_BRACES]
+        more = len(braces) - MAX_UNCLOSED_BRACES
+        diagnostics.note(
+            "too-many-errors", f"and {more:,} more `{{` never closed, from here on", Span.point(line, column)
+        )
     if not reported and not reported_parenthesis:
         _report(error, span, source, diagnostics)
         reported += 1

@@ -212,6 +212,12 @@ def test_every_unclosed_brace_is_reported_at_its_brace():
     assert ["line 2" in errors[0].hint, "line 4" in errors[1].hint] == [True, True]
 
 
+def test_a_thousand_unclosed_braces_are_ten_errors_and_a_note():
+    items = check_text("input 1x8x8\n" + "repeat 2 {\n" * 1000).diagnostics.sorted()
+    assert [(d.severity, d.span.line) for d in items] == [("error", n) for n in range(2, 12)] + [("note", 12)]
+    assert "990 more" in items[-1].message
+
+
 def test_braces_in_strings_and_comments_are_not_blocks():
     text = "input 1x8x8\nrepeat 2 { # }\n  relu  # {\n"
     (error,) = check_text(text).diagnostics.errors
