@@ -101,6 +101,8 @@ def terminal_text(text: str, keep_tabs: bool = False) -> str:
     it is stored; lone surrogates (undecodable bytes in a file name). Tabs are kept with
     `keep_tabs` (a source line, where they line up the caret). Anything netspec prints that came
     from a spec, a file name or the command line goes through here."""
+    if text.isprintable():  # the usual case, checked in C
+        return text
     return "".join(ch if ch.isprintable() or (keep_tabs and ch == "\t") else _escape(ch) for ch in text)
 
 

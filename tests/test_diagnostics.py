@@ -378,3 +378,13 @@ def test_diagnostics_inside_a_block_say_which_calls_they_come_from():
         ("in the call `stage 8`", 8),
     ]
     assert "shortcut { conv 16 1x1" in error.hint
+
+
+@given(st.text(max_size=60), st.booleans())
+def test_terminal_text_escapes_exactly_what_is_not_printable(text, keep_tabs):
+    from netspec.diagnostics import terminal_text
+
+    shown = terminal_text(text, keep_tabs=keep_tabs)
+    assert all(ch.isprintable() or (keep_tabs and ch == "\t") for ch in shown)
+    kept = all(ch.isprintable() or (keep_tabs and ch == "\t") for ch in text)
+    assert (shown == text) == kept
