@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
 import select
 import subprocess
@@ -21,6 +20,8 @@ from netspec.checker import check_text
 from netspec.color import STYLES, Palette, wants_color
 from netspec.diagnostics import render_all
 from netspec.report import text_report
+
+pty = pytest.importorskip("pty")  # a pseudo-terminal: POSIX only
 
 ROOT = Path(__file__).resolve().parent.parent
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
