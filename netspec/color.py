@@ -2,9 +2,8 @@
 
 When (`--color auto`, the default): only when the output is a terminal, TERM is not `dumb`, and
 NO_COLOR is unset or empty (no-color.org: "when present and not an empty string, prevents the
-addition of ANSI color"); FORCE_COLOR set and not empty (force-color.org) gives colour in a pipe
-too, unless NO_COLOR says otherwise. `--color always` and `--color never` decide outright; the
-variables only change `auto`. JSON never has colour.
+addition of ANSI color"). `--color always` and `--color never` decide outright; NO_COLOR only
+changes `auto`. JSON never has colour, nor does anything written to a pipe or a file under `auto`.
 
 Which: SGR escape sequences (ECMA-48), added by netspec only, around text that has already been
 through `diagnostics.terminal_text` — so an escape character from a spec is shown as `\\x1b`,
@@ -38,11 +37,7 @@ def wants_color(mode: str, stream, environ: dict[str, str] | None = None) -> boo
     if mode == "never":
         return False
     environ = os.environ if environ is None else environ
-    if environ.get("NO_COLOR", "") != "":
-        return False
-    if environ.get("FORCE_COLOR", "") != "":
-        return True
-    if environ.get("TERM") == "dumb":
+    if environ.get("NO_COLOR", "") != "" or environ.get("TERM") == "dumb":
         return False
     try:
         return bool(stream.isatty())

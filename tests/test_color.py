@@ -106,11 +106,6 @@ def test_color_always_forces_it_into_a_pipe_and_never_turns_it_off(spec):
     assert "\x1b" not in run_on_terminal(["check", spec, "--color", "never"], environment())
 
 
-def test_force_color_colours_a_pipe_but_not_json(spec):
-    assert "\x1b[1;31merror:" in run_piped(["check", spec], environment(FORCE_COLOR="1"))
-    assert "\x1b" not in run_piped(["check", spec, "--json"], environment(FORCE_COLOR="1"))
-
-
 def test_json_never_has_colour(spec):
     out = run_on_terminal(["check", spec, "--json", "--color", "always"], environment())
     assert "\x1b" not in out
@@ -172,10 +167,6 @@ class FakeStream:
         ("auto", True, {"NO_COLOR": "1"}, False),
         ("auto", True, {"NO_COLOR": ""}, True),
         ("auto", True, {"TERM": "dumb"}, False),
-        ("auto", False, {"FORCE_COLOR": "1"}, True),
-        ("auto", False, {"FORCE_COLOR": ""}, False),
-        ("auto", False, {"FORCE_COLOR": "1", "NO_COLOR": "1"}, False),
-        ("never", True, {"FORCE_COLOR": "1"}, False),
         ("always", False, {"NO_COLOR": "1", "TERM": "dumb"}, True),
         ("never", True, {}, False),
     ],
