@@ -4,6 +4,8 @@ When (`--color auto`, the default): only when the output is a terminal, TERM is 
 NO_COLOR is unset or empty (no-color.org: "when present and not an empty string, prevents the
 addition of ANSI color"). `--color always` and `--color never` decide outright; NO_COLOR only
 changes `auto`. JSON never has colour, nor does anything written to a pipe or a file under `auto`.
+FORCE_COLOR is not read: `--color always` asks for colour in a pipe for one command, where an
+inherited variable would also colour what scripts and tests capture.
 
 Which: SGR escape sequences (ECMA-48), added by netspec only, around text that has already been
 through `diagnostics.terminal_text` — so an escape character from a spec is shown as `\\x1b`,
