@@ -179,7 +179,7 @@ class _Cursor:
 
 
 class Parser:
-    """The generated tables, ready to parse; lexers are compiled on first use."""
+    """The generated tables, ready to parse (the expression of all terminals is compiled on first use)."""
 
     def __init__(self):
         self._lexers: dict[int, _Lexer] = {}
