@@ -4,7 +4,9 @@
     python bench/memory_vs_measured.py --quick               # the small specs only (about a minute)
     python bench/memory_vs_measured.py --specs lenet alexnet --optimizer adam --batch 8
     python bench/memory_vs_measured.py --weight-decay 5e-4 --optimizer momentum rmsprop adagrad
+    python bench/memory_vs_measured.py --quick --for-loop    # torch's for-loop optimizers (foreach=False)
     python bench/memory_vs_measured.py --device cuda         # torch.cuda.max_memory_allocated instead
+    python bench/memory_vs_measured.py --specs deep --optimizer sgd --trace   # every allocation, by operation
 
 Prints one row per spec and optimizer: the estimate (`memory.estimate(...).total`, the peak of the
 step's timeline), the measured peak, the error, the phase the measured peak fell in and what was
@@ -61,10 +63,11 @@ PHASES = ("forward", "backward", "optimizer")
 class Measured:
     """The measured peak of one step and what was alive before it (bytes)."""
 
-    def __init__(self, peak: int, phase: str, before: dict[str, int]):
+    def __init__(self, peak: int, phase: str, before: dict[str, int], events=None):
         self.peak = peak
         self.phase = phase  # the phase the peak fell in
         self.before = before  # weights, gradients, optimizer_state, batch: alive when the step starts
+        self.events = events  # the profiler's events (CPU), for `trace`
 
 
 def load(name: str) -> CheckResult:
@@ -113,8 +116,10 @@ def measure_step(
     weight_decay: float = 0.0,
     device: str = "cpu",
     seed: int = 0,
+    foreach: bool = True,
 ) -> Measured:
-    """The peak memory of the second of two training steps of `result` at `batch`, as the runner runs it."""
+    """The peak memory of the second of two training steps of `result` at `batch`, as the runner
+    runs it; `foreach=False`: torch's for-loop optimizer implementation instead of the runner's."""
     torch.manual_seed(seed)
     where = torch.device(device)
     channels_last = where.type in CHANNELS_LAST and len(result.input_shape) == 3
@@ -126,6 +131,8 @@ def measure_step(
         if channels_last:
             model = model.to(memory_format=torch.channels_last)
         opt = build_optimizer(model.parameters(), optimizer, weight_decay, where)
+        for group in opt.param_groups:
+            group["foreach"] = foreach
         x = torch.randn(batch, *result.input_shape, device=where)
         if channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
@@ -159,7 +166,23 @@ def measure_step(
     ranges = {e.name(): (e.start_ns(), e.end_ns()) for e in events if e.name().startswith("step2")}
     _, peak, at = live_peak(events, "step2")
     phase = next((p for p in PHASES if ranges[f"step2.{p}"][0] <= at <= ranges[f"step2.{p}"][1]), "?")
-    return Measured(peak, phase, before)
+    return Measured(peak, phase, before, events)
+
+
+def trace(events, name: str = "step2"):
+    """Yield (bytes, live bytes, the innermost operations) for every allocation and free inside
+    the range `name`: what each operation allocates, in order (`--trace`)."""
+    start, end = next((e.start_ns(), e.end_ns()) for e in events if e.name() == name)
+    calls = [e for e in events if e.name() != "[memory]" and e.duration_ns() > 0 and start <= e.start_ns() <= end]
+    memory = sorted((e.start_ns(), i, e.nbytes()) for i, e in enumerate(events) if e.name() == "[memory]")
+    live = 0
+    for when, _, nbytes in memory:
+        if when > end:
+            break
+        live += nbytes
+        if when >= start:
+            inside = sorted((c for c in calls if c.start_ns() <= when <= c.end_ns()), key=lambda c: c.duration_ns())
+            yield nbytes, live, " < ".join(c.name() for c in inside[:2])
 
 
 def settings_for(name: str) -> OptimizerSettings:
@@ -168,7 +191,9 @@ def settings_for(name: str) -> OptimizerSettings:
     return OptimizerSettings(name=name, momentum=momentum, eps=1e-10 if name == "adagrad" else 1e-8)
 
 
-def estimated_total(result: CheckResult, batch: int, settings: OptimizerSettings, weight_decay: float, device: str):
+def estimated_total(
+    result: CheckResult, batch: int, settings: OptimizerSettings, weight_decay: float, device: str, foreach: bool
+):
     slots = optimizer_slots(settings.name, amsgrad=settings.amsgrad, momentum=settings.momentum)
     return estimate(
         result,
@@ -177,6 +202,7 @@ def estimated_total(result: CheckResult, batch: int, settings: OptimizerSettings
         device=device,
         slots=slots,
         weight_decay=weight_decay,
+        foreach=foreach,
     )
 
 
@@ -187,14 +213,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--optimizer", nargs="+", default=["sgd", "adam"])
     parser.add_argument("--weight-decay", type=float, default=0.0)
+    parser.add_argument("--for-loop", action="store_true", help="torch's for-loop optimizers, not foreach")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
+    parser.add_argument("--trace", action="store_true", help="print every allocation and free of the second step")
     args = parser.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
     names = args.specs or (list(QUICK) if args.quick else [p.stem for p in resources.bundled_specs()])
     print(
-        f"# torch {torch.__version__}, {args.device}, batch {args.batch}, weight_decay {args.weight_decay}, {date.today()}"
+        f"# torch {torch.__version__}, {args.device}, batch {args.batch}, weight_decay {args.weight_decay}, "
+        f"{'for-loop' if args.for_loop else 'foreach'} optimizers, {date.today()}"
     )
     print(
         "| spec | optimizer | estimate | measured | error | peak in | before the step: weights, grads, state, batch |"
@@ -206,9 +235,10 @@ def main(argv: list[str] | None = None) -> int:
         for optimizer in args.optimizer:
             settings = settings_for(optimizer)
             started = time.perf_counter()
-            measured = measure_step(result, args.batch, settings, args.weight_decay, args.device)
+            foreach = not args.for_loop
+            measured = measure_step(result, args.batch, settings, args.weight_decay, args.device, foreach=foreach)
             device = "cuda" if args.device.startswith("cuda") else "cpu"
-            guess = estimated_total(result, args.batch, settings, args.weight_decay, device)
+            guess = estimated_total(result, args.batch, settings, args.weight_decay, device, foreach)
             error = (guess.total - measured.peak) / measured.peak
             worst = max(worst, abs(error))
             before = ", ".join(fmt_bytes(v) for v in measured.before.values())
@@ -219,6 +249,9 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
             print(f"#   {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            if args.trace and measured.events is not None:
+                for nbytes, live, where in trace(measured.events):
+                    print(f"#   {nbytes:+14,} {live:16,}  {where}")
     print(f"# largest error {worst:.1%}")
     return 0
 

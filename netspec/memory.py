@@ -361,19 +361,22 @@ def timeline(
         )
 
     temporaries = operation_temporaries(layers, size, device)
+    forward = forward_activations(layers, outputs, storages, size)
     moments = []
     # forward: the previous step's gradients and log-probabilities are still alive
-    for n, (fixed, per_sample) in enumerate(forward_activations(layers, outputs, storages, size)):
-        forward = temporaries[n][0]
+    for n, (fixed, per_sample) in enumerate(forward):
+        extra = temporaries[n][0]
         moments.append(
-            moment("forward", layers[n].name, all_gradients, per_sample + log_probs, forward[1], fixed, forward[0])
+            moment("forward", layers[n].name, all_gradients, per_sample + log_probs, extra[1], fixed, extra[0])
         )
+    # the loss: log_softmax reads the last output (a final softmax is that log_softmax itself); on
+    # CPU, log_softmax over the channels of a channels-last map makes one more copy of its result
+    last_fixed, last = forward[-1] if forward else (0, 0)
+    new_log_probs = 0 if log_probs_storage in storages else log_probs
+    copy = log_probs if device == "cpu" and len(output) == 3 and prod(output[1:]) > 1 else 0
+    moments.append(moment("forward", "loss", all_gradients, last + log_probs + new_log_probs, copy, last_fixed))
     saved_fixed = sum(s.fixed for s in storages.values())
     saved_per_sample = sum(s.per_sample for s in storages.values())
-    new_log_probs = 0 if log_probs_storage in storages else log_probs
-    moments.append(
-        moment("forward", "loss", all_gradients, saved_per_sample + log_probs + new_log_probs, 0, saved_fixed)
-    )
     # backward, from the last layer to the first
     freed_by: dict[int, list[Storage]] = {}
     for key, storage in storages.items():
@@ -414,27 +417,39 @@ def operation_temporaries(
       the plain one, then copies it to channels-last: two copies beside the gradient that stays
       (2·W).
     - On CPU, batchnorm: the backward holds one more tensor of its input's size.
-    - On CPU, a maxpool whose output is flattened: its gradient arrives in the plain layout while
-      the saved input is channels-last; the backward copies the int64 indices and computes the
-      input gradient twice (output × 8 bytes + input).
+    - maxpool, adaptivemaxpool, globalmaxpool before the first layer with parameters: nothing
+      needs a gradient, yet `max_pool2d_with_indices` makes its int64 indices (output × 8 bytes)
+      and drops them.
+    - On CPU, a maxpool or avgpool whose gradient arrives in the plain layout while its saved
+      tensors are channels-last — its output is flattened, or averaged to 1x1 by a
+      globalavgpool (a mean, whose backward expands a plain tensor): the maxpool's backward
+      copies the int64 indices and computes the input gradient twice (output × 8 bytes +
+      input), the avgpool's computes the input gradient twice (input).
 
     CUDA's cuDNN workspaces are not modelled (docs/memory.md)."""
     cpu = device == "cpu"
-    flattened = set()
+    tracked = tracked_layers(layers)
+    plain_gradient = set()  # layers whose output gradient comes back in the plain layout
     for layer in layers:
-        if len(layer.output) == 1 and len(layer.input) == 3 and layer.inputs[0] > 0:
-            flattened.add(layer.inputs[0] - 1)
+        flattens = len(layer.output) == 1 and len(layer.input) == 3
+        averages = layer.kind in ("globalavgpool", "adaptiveavgpool") and prod(layer.output[1:]) == 1
+        if (flattens or averages) and layer.inputs[0] > 0 and prod(layer.input[1:]) > 1:
+            plain_gradient.add(layer.inputs[0] - 1)
     temporaries = []
     for n, layer in enumerate(layers):
         kind, forward, backward = layer.kind, (0, 0), (0, 0)
+        if kind in ("maxpool", "adaptivemaxpool", "globalmaxpool") and not tracked[n]:
+            forward = (0, prod(layer.output) * 8)  # the int64 indices, made and dropped
         if kind == "lrn":
             backward = (0, 3 * prod(layer.input) * size)
         elif cpu and kind == "conv":
             forward, backward = (layer.params * size, 0), (2 * layer.params * size, 0)
         elif cpu and kind == "batchnorm":
             backward = (0, prod(layer.input) * size)
-        elif cpu and kind == "maxpool" and n in flattened and prod(layer.output[1:]) > 1:
+        elif cpu and kind == "maxpool" and n in plain_gradient:
             backward = (0, prod(layer.output) * 8 + prod(layer.input) * size)
+        elif cpu and kind == "avgpool" and n in plain_gradient:
+            backward = (0, prod(layer.input) * size)
         temporaries.append((forward, backward))
     return temporaries
 
@@ -482,9 +497,7 @@ def gradient_elements(result: CheckResult) -> list[int | None]:
     its gradient alive across the whole branch it skips. Only values that need a gradient have
     one: not the network input, nor what derives from it before the first layer with parameters."""
     layers = result.layers
-    tracked = []
-    for layer in layers:
-        tracked.append(layer.params > 0 or any(i > 0 and tracked[i - 1] for i in layer.inputs))
+    tracked = tracked_layers(layers)
     size = [prod(layer.output) if tracked[n] else 0 for n, layer in enumerate(layers)]
     last_reader: dict[int, int] = {}
     for n, layer in enumerate(layers):
@@ -504,6 +517,14 @@ def gradient_elements(result: CheckResult) -> list[int | None]:
             aliases = layers[n].storage != ("out", n)
             elements[n] = live + (0 if aliases else size[n])
     return elements
+
+
+def tracked_layers(layers: list[LayerReport]) -> list[bool]:
+    """Per layer, whether its output needs a gradient: it has parameters, or reads a value that does."""
+    tracked: list[bool] = []
+    for layer in layers:
+        tracked.append(layer.params > 0 or any(i > 0 and tracked[i - 1] for i in layer.inputs))
+    return tracked
 
 
 def backward_live_elements(result: CheckResult) -> int:
