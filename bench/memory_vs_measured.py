@@ -38,6 +38,7 @@ On CUDA: `torch.cuda.reset_peak_memory_stats()` before the second step and
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from datetime import date
@@ -185,6 +186,17 @@ def trace(events, name: str = "step2"):
             yield nbytes, live, " < ".join(c.name() for c in inside[:2])
 
 
+def free_memory(device: str) -> int | None:
+    """Bytes free for the run (Linux: available physical pages; CUDA: the device's free memory):
+    a spec whose estimate needs more than 80 % of it is skipped, not run into swap or a crash."""
+    if device.startswith("cuda"):
+        return torch.cuda.mem_get_info(torch.device(device))[0]
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
 def settings_for(name: str) -> OptimizerSettings:
     """The train block's defaults for an optimizer name (momentum 0.9 for momentum/nesterov)."""
     momentum = 0.9 if name in ("momentum", "nesterov") else 0.0
@@ -236,9 +248,17 @@ def main(argv: list[str] | None = None) -> int:
             settings = settings_for(optimizer)
             started = time.perf_counter()
             foreach = not args.for_loop
-            measured = measure_step(result, args.batch, settings, args.weight_decay, args.device, foreach=foreach)
             device = "cuda" if args.device.startswith("cuda") else "cpu"
             guess = estimated_total(result, args.batch, settings, args.weight_decay, device, foreach)
+            room = free_memory(args.device)
+            if room is not None and guess.total > 0.8 * room:
+                print(
+                    f"| {Path(name).stem} | {optimizer} | {guess.total:,} B ({fmt_bytes(guess.total)}) | "
+                    f"skipped: {fmt_bytes(room)} free | | | |",
+                    flush=True,
+                )
+                continue
+            measured = measure_step(result, args.batch, settings, args.weight_decay, args.device, foreach=foreach)
             error = (guess.total - measured.peak) / measured.peak
             worst = max(worst, abs(error))
             before = ", ".join(fmt_bytes(v) for v in measured.before.values())
