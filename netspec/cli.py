@@ -224,9 +224,7 @@ def _run(argv: list[str] | None) -> int:
         args = parse_arguments(argv)
     if args.command == "check":
         code = run_check(args)
-        if exiting:
-            _skip_final_collection()
-        return code
+        return _end_check_process(code) if exiting else code
     if args.command == "specs":
         return run_specs()
     if args.command == "compile":
@@ -245,14 +243,23 @@ def _run(argv: list[str] | None) -> int:
     return EXIT_USAGE
 
 
-def _skip_final_collection() -> None:
-    """Before a check's process exits: Python's shutdown runs one last full garbage collection
-    over every object still alive (the modules, the checked network), ~3 ms of a ~20 ms check,
-    to free memory the exit frees anyway. Frozen objects are left out of it (gc.freeze). Only for
-    `check`, whose objects hold no files or threads that a finalizer would need to close."""
+def _end_check_process(code: int) -> int:
+    """A check's process ends here: its output is flushed, then it exits at once with `code`
+    (os._exit), skipping Python's shutdown: the last full garbage collection over every object
+    still alive and the teardown of every module, ~4 ms of a ~20 ms check spent freeing memory
+    that the exit frees anyway. Only for `check`, which holds no files, threads or temporary
+    files, and only when nothing was registered to run at exit (atexit); otherwise the objects
+    are frozen (gc.freeze), which still spares the collection, and the exit is the usual one."""
     import gc
 
     gc.freeze()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    import atexit
+
+    if getattr(atexit, "_ncallbacks", lambda: 1)() == 0:
+        os._exit(code)
+    return code
 
 
 def _internal(error: BaseException) -> int:

@@ -3,6 +3,7 @@ measured by bench/check_speed.py). Each run is a fresh interpreter, as a user's 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -177,3 +178,28 @@ def test_the_plain_check_is_parsed_quickly():
 def test_a_plain_check_does_not_import_argparse():
     assert "argparse" not in modules_after(["check", ALEXNET, "--strict"])
     assert "argparse" in modules_after(["check", ALEXNET, "--batch", "2"])
+
+
+@pytest.mark.parametrize(
+    ("text", "code"), [("input 1x8x8\nconv 2 3x3\n", 0), ("input 1x8x8\nconv 2 9x9\n", 1), (None, 2)]
+)
+def test_a_check_process_writes_all_its_output_and_its_exit_code(text, code, tmp_path, capsys):
+    """The process of a check ends with os._exit after flushing (netspec.cli._end_check_process):
+    what it wrote to a file and its exit code are those of the same check run in this process."""
+    path = tmp_path / "spec.net"
+    if text is not None:
+        path.write_text(text)
+    out_file = tmp_path / "out.txt"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as for a user
+    with open(out_file, "w") as stdout:
+        process = subprocess.run(
+            [sys.executable, "-m", "netspec", "check", str(path)],
+            stdout=stdout,
+            stderr=subprocess.PIPE,
+            env=env,
+            timeout=60,
+        )
+    assert process.returncode == code == main(["check", str(path)])
+    captured = capsys.readouterr()
+    assert out_file.read_text() == captured.out
+    assert process.stderr.decode() == captured.err
