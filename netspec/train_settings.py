@@ -20,8 +20,6 @@ Pure Python, no torch. `init` is read by `netspec.initialization` (the compiler'
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from netspec.diagnostics import Diagnostics
 from netspec.initialization import Init, read_init
 from netspec.layers.args import REQUIRED, Arg, ArgError, bind, boolean, choice, did_you_mean, pair, real, text, whole
@@ -30,6 +28,7 @@ from netspec.syntax import Statement, Value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of every start)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw")

@@ -7,14 +7,13 @@ received ("expected a whole number ≥ 1, got 0"), in the manner of Keras' argum
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from netspec.diagnostics import Diagnostics
 from netspec.record import Record
 from netspec.syntax import Statement, Value
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of every start)
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 MAX_SIZE = 2**31 - 1  # sizes beyond int32 are mistakes, and PyTorch rejects most of them
