@@ -103,8 +103,8 @@ class UnexpectedCharacters(UnexpectedInput):
 class _Lexer:
     """One of Lark's basic lexers: its terminals' patterns tried in order, the first match wins.
 
-    Lark compiles one regular expression of named alternatives per lexer; compiling them all took
-    8 ms of a check. Every lexer tries its terminals in the same global order, so the one
+    Lark compiles one regular expression of named alternatives per lexer, milliseconds of every
+    check. Every lexer tries its terminals in the same global order, so the one
     expression of all terminals (compiled once) finds the answer unless its first match is a
     terminal this lexer lacks; only then are this lexer's later terminals tried one by one
     (a first match among alternatives tried in order is the first alternative that matches)."""
