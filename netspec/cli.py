@@ -253,8 +253,8 @@ def _end_check_process(code: int) -> int:
     import gc
 
     gc.freeze()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _flush(sys.stdout)  # None when the command ran with stdout closed (`>&-`)
+    _flush(sys.stderr)
     import atexit
 
     if getattr(atexit, "_ncallbacks", lambda: 1)() == 0:

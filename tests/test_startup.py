@@ -4,6 +4,7 @@ measured by bench/check_speed.py). Each run is a fresh interpreter, as a user's 
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -203,3 +204,15 @@ def test_a_check_process_writes_all_its_output_and_its_exit_code(text, code, tmp
     captured = capsys.readouterr()
     assert out_file.read_text() == captured.out
     assert process.stderr.decode() == captured.err
+
+
+def test_a_check_with_stdout_or_stderr_closed_still_ends_cleanly():
+    for redirect in (">&-", "2>&-"):
+        result = subprocess.run(
+            f"{shlex.quote(sys.executable)} -m netspec check {shlex.quote(ALEXNET)} {redirect}",
+            shell=True,
+            capture_output=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result
+        assert b"internal error" not in result.stderr + result.stdout
