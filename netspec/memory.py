@@ -424,17 +424,21 @@ def operation_temporaries(
       tensors are channels-last — its output is flattened, or averaged to 1x1 by a
       globalavgpool (a mean, whose backward expands a plain tensor): the maxpool's backward
       copies the int64 indices and computes the input gradient twice (output × 8 bytes +
-      input), the avgpool's computes the input gradient twice (input).
+      input), the avgpool's computes the input gradient twice (input), a conv copies the
+      gradient to channels-last (output). An add, a residual or a concat hands the plain
+      gradient on to the layers it reads.
 
     CUDA's cuDNN workspaces are not modelled (docs/memory.md)."""
     cpu = device == "cpu"
     tracked = tracked_layers(layers)
     plain_gradient = set()  # layers whose output gradient comes back in the plain layout
-    for layer in layers:
+    for n in range(len(layers) - 1, -1, -1):
+        layer = layers[n]
         flattens = len(layer.output) == 1 and len(layer.input) == 3
         averages = layer.kind in ("globalavgpool", "adaptiveavgpool") and prod(layer.output[1:]) == 1
-        if (flattens or averages) and layer.inputs[0] > 0 and prod(layer.input[1:]) > 1:
-            plain_gradient.add(layer.inputs[0] - 1)
+        passes = (layer.is_merge and layer.kind in ("add", "concat")) or layer.storage != ("out", n)
+        if flattens or averages or (passes and n in plain_gradient):  # a merge hands its gradient on
+            plain_gradient.update(i - 1 for i in layer.inputs if i > 0 and prod(layers[i - 1].output[1:]) > 1)
     temporaries = []
     for n, layer in enumerate(layers):
         kind, forward, backward = layer.kind, (0, 0), (0, 0)
@@ -444,6 +448,8 @@ def operation_temporaries(
             backward = (0, 3 * prod(layer.input) * size)
         elif cpu and kind == "conv":
             forward, backward = (layer.params * size, 0), (2 * layer.params * size, 0)
+            if n in plain_gradient:  # the gradient is copied to channels-last first
+                backward = (backward[0], prod(layer.output) * size)
         elif cpu and kind == "batchnorm":
             backward = (0, prod(layer.input) * size)
         elif cpu and kind == "maxpool" and n in plain_gradient:
@@ -459,7 +465,8 @@ def forward_activations(
 ) -> list[tuple[int, int]]:
     """Per layer, the activation bytes (fixed, per sample) alive while its forward runs: every
     saved storage made so far, and every output (`outputs`: each layer's storage) that a layer at
-    or after it still reads (the last layer's output is read by the loss)."""
+    or after it still reads (the last layer's output is read by the loss), or that the generated
+    code still holds in a local variable (`held_in_locals`)."""
     last_read: dict[tuple, int] = {}
     for n, layer in enumerate(layers):
         for index in layer.inputs:
@@ -467,6 +474,8 @@ def forward_activations(
                 last_read[outputs[index - 1]] = n
     if layers:
         last_read[outputs[-1]] = len(layers)
+    for value, until in held_in_locals(layers).items():
+        last_read[outputs[value]] = max(last_read.get(outputs[value], value), until)
     made: dict[int, list[Storage]] = {}
     for storage in storages.values():
         made.setdefault(storage.made_at, []).append(storage)
@@ -484,6 +493,47 @@ def forward_activations(
         result.append((fixed, per_sample))
         per_sample -= dropped.pop(n, 0)
     return result
+
+
+def held_in_locals(layers: list[LayerReport]) -> dict[int, int]:
+    """{layer: the last layer during whose forward the generated code still holds its output in a
+    local variable}. What `netspec compile` writes keeps each branch's result of an add/concat/mul
+    in `branch1`, `branch2`, … (`branch2 = self.level2(x)`) and a residual's input, then its
+    shortcut's result, in `identity`, as locals of the enclosing module's `forward`: a value stays
+    until the next assignment to its name in that `forward`, else until it returns — after the
+    module's last layer (len(layers) for the network's own forward, which computes the loss)."""
+    last_in_frame: dict[int, int] = {}
+    for n, layer in enumerate(layers):
+        for frame in layer.node.frames:
+            last_in_frame[id(frame)] = n
+    assignments: dict[int | None, list[tuple[int, str, int]]] = {}  # scope → (when, name, value)
+    for layer in layers:
+        merge = layer.node.merge
+        if merge is None:
+            continue
+        scope = id(layer.node.frames[-1]) if layer.node.frames else None
+        events = assignments.setdefault(scope, [])
+        if merge.residual:
+            (body, _), (start, end) = merge.branches
+            events.append((body - 1, "identity", merge.entry))
+            if start < end:
+                events.append((end - 1, "identity", end - 1))
+        else:
+            for number, (start, end) in enumerate(merge.branches, start=1):
+                if start < end:
+                    events.append((end - 1, f"branch{number}", end - 1))
+    held: dict[int, int] = {}
+    for scope, events in assignments.items():
+        holders: dict[str, int] = {}
+        for when, name, value in sorted(events):
+            if name in holders:
+                held[holders[name]] = max(held.get(holders[name], 0), when)
+            holders[name] = value
+        last = len(layers) if scope is None else last_in_frame[scope]
+        for value in holders.values():
+            held[value] = max(held.get(value, 0), last)
+    held.pop(-1, None)  # the network input: the runner holds the batch anyway
+    return held
 
 
 def gradient_elements(result: CheckResult) -> list[int | None]:
