@@ -425,8 +425,9 @@ def operation_temporaries(
       globalavgpool (a mean, whose backward expands a plain tensor): the maxpool's backward
       copies the int64 indices and computes the input gradient twice (output × 8 bytes +
       input), the avgpool's computes the input gradient twice (input), a conv copies the
-      gradient to channels-last (output). An add, a residual or a concat hands the plain
-      gradient on to the layers it reads.
+      gradient to channels-last (output); a conv whose gradient is a slice of a concat's copies
+      it too. An add, a residual or a concat hands the plain layout on to the layers it
+      reads; an activation does not (its gradient takes its saved tensor's layout).
 
     CUDA's cuDNN workspaces are not modelled (docs/memory.md)."""
     cpu = device == "cpu"
@@ -437,8 +438,14 @@ def operation_temporaries(
         flattens = len(layer.output) == 1 and len(layer.input) == 3
         averages = layer.kind in ("globalavgpool", "adaptiveavgpool") and prod(layer.output[1:]) == 1
         passes = (layer.is_merge and layer.kind in ("add", "concat")) or layer.storage != ("out", n)
-        if flattens or averages or (passes and n in plain_gradient):  # a merge hands its gradient on
+        if flattens or averages or (passes and n in plain_gradient):  # hands its gradient's layout on
             plain_gradient.update(i - 1 for i in layer.inputs if i > 0 and prod(layers[i - 1].output[1:]) > 1)
+    readers: dict[int, list[int]] = {}
+    for n, layer in enumerate(layers):
+        for index in dict.fromkeys(layer.inputs):
+            if index > 0:
+                readers.setdefault(index - 1, []).append(n)
+    sliced = concat_slices(layers, readers)[0]
     temporaries = []
     for n, layer in enumerate(layers):
         kind, forward, backward = layer.kind, (0, 0), (0, 0)
@@ -448,7 +455,7 @@ def operation_temporaries(
             backward = (0, 3 * prod(layer.input) * size)
         elif cpu and kind == "conv":
             forward, backward = (layer.params * size, 0), (2 * layer.params * size, 0)
-            if n in plain_gradient:  # the gradient is copied to channels-last first
+            if n in plain_gradient or n in sliced:  # the gradient is copied to a dense channels-last one
                 backward = (backward[0], prod(layer.output) * size)
         elif cpu and kind == "batchnorm":
             backward = (0, prod(layer.input) * size)
@@ -544,29 +551,80 @@ def gradient_elements(result: CheckResult) -> list[int | None]:
     some reader of v has run backward already (or is node n) and v's producer has not: producer(v)
     < n ≤ last reader(v); node n's own output gradient exists too, unless n's output is a view of
     its input (flatten, identity): then the two gradients are one tensor. A skip connection keeps
-    its gradient alive across the whole branch it skips. Only values that need a gradient have
-    one: not the network input, nor what derives from it before the first layer with parameters."""
+    its gradient alive across the whole branch it skips. When n reads a value whose gradient exists
+    already, n's part of it is a new tensor until autograd adds the two. A concat's input
+    gradients are slices of its output gradient (`concat_slices`): no memory of their own, but the
+    whole storage lives until the last slice is let go. Only values that need a gradient have one:
+    not the network input, nor what derives from it before the first layer with parameters."""
     layers = result.layers
     tracked = tracked_layers(layers)
     size = [prod(layer.output) if tracked[n] else 0 for n, layer in enumerate(layers)]
-    last_reader: dict[int, int] = {}
+    readers: dict[int, list[int]] = {}
     for n, layer in enumerate(layers):
-        for index in layer.inputs:
+        for index in dict.fromkeys(layer.inputs):
             if index > 0:
-                last_reader[index - 1] = n
+                readers.setdefault(index - 1, []).append(n)
+    last_reader = {value: nodes[-1] for value, nodes in readers.items()}
+    slices, kept_until = concat_slices(layers, readers)
     arriving: dict[int, list[int]] = {}
     for value, reader in last_reader.items():
         arriving.setdefault(reader, []).append(value)
+    summed_at: dict[int, list[int]] = {}  # a slice that another reader adds to: a tensor from then on
+    for value in slices:
+        if len(readers[value]) > 1:
+            summed_at.setdefault(readers[value][-2], []).append(value)
+    counted: set[int] = set()  # values whose gradient is a tensor of its own, in `live`
     live = 0
+    releasing: dict[int, int] = {}
     elements: list[int | None] = [None] * len(layers)
     for n in range(len(layers) - 1, -1, -1):
-        live += sum(size[v] for v in arriving.get(n, ()))
-        if n in last_reader:  # its gradient is complete: it is node n's output gradient now
+        for value in arriving.get(n, ()):
+            if value not in slices:
+                live += size[value]
+                counted.add(value)
+        for value in summed_at.get(n, ()):
+            live += size[value]
+            counted.add(value)
+        if n in counted:  # its gradient is complete: it is node n's output gradient now
             live -= size[n]
-        if tracked[n]:
-            aliases = layers[n].storage != ("out", n)
-            elements[n] = live + (0 if aliases else size[n])
+        if not tracked[n]:
+            continue
+        own = size[n] if n in counted or n not in last_reader else 0
+        if layers[n].storage != ("out", n):
+            own = 0
+        if n in kept_until:
+            live += own
+            releasing[kept_until[n]] = releasing.get(kept_until[n], 0) + own
+            own = 0
+        summed = sum(size[i - 1] for i in set(layers[n].inputs) if i > 0 and last_reader[i - 1] != n)
+        elements[n] = live + own + summed
+        live -= releasing.pop(n, 0)
     return elements
+
+
+def concat_slices(layers: list[LayerReport], readers: dict[int, list[int]]) -> tuple[set[int], dict[int, int]]:
+    """(the values whose gradient starts as a slice of a concat's output gradient — the concat is
+    their last reader —, {concat: the node after whose backward its output gradient is freed}).
+    The storage goes when its last slice does: a branch's slice when the branch's last layer has
+    run its backward; an empty branch's (the value the concat starts from) when it is added to the
+    gradient from the concat's other readers, else at its producer."""
+    slices: set[int] = set()
+    kept_until: dict[int, int] = {}
+    for n, layer in enumerate(layers):
+        if not (layer.is_merge and layer.kind == "concat"):
+            continue
+        ends = []
+        for index in dict.fromkeys(layer.inputs):
+            value = index - 1
+            if value < 0:
+                continue
+            if readers[value][-1] == n:
+                slices.add(value)
+            others = [r for r in readers[value] if r != n]
+            ends.append(value if value > layer.node.merge.entry or not others else min(others))
+        if ends:
+            kept_until[n] = min(ends)
+    return slices, kept_until
 
 
 def tracked_layers(layers: list[LayerReport]) -> list[bool]:

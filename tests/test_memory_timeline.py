@@ -32,7 +32,7 @@ BENCH = Path(__file__).resolve().parents[1] / "bench" / "memory_vs_measured.py"
 _spec = importlib.util.spec_from_file_location("memory_vs_measured", BENCH)
 bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
-FEW = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FEW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def measured_peak(text: str, batch: int, optimizer: str, weight_decay: float = 0.0) -> int:
