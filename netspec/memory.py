@@ -648,11 +648,6 @@ def tracked_layers(layers: list[LayerReport]) -> list[bool]:
     return tracked
 
 
-def backward_live_elements(result: CheckResult) -> int:
-    """The most activation-gradient elements per sample alive at once during backward."""
-    return max((e for e in gradient_elements(result) if e is not None), default=0)
-
-
 def peak_text(memory: MemoryEstimate) -> str:
     """Where the step peaks, and the other phases' peaks: `peak in the backward of conv1 (forward
     1.2 GiB, optimizer step 300 MiB)`."""
