@@ -12,11 +12,13 @@ per_sample` at batch B:
   whose backward runs included); all of them in the optimizer step.
 - optimizer state: trainable parameters × s × slots (`optimizer_slots`), always.
 - activations: in the forward, every storage autograd has saved so far plus the outputs that a
-  later layer still reads; in the backward, the saved storages whose first saver has not yet run
+  later layer still reads or the generated code holds in a local (`held_in_locals`); in the
+  backward, the saved storages whose first saver has not yet run
   its backward (autograd frees a node's saved tensors when its backward is done); plus the
   log-probabilities the runner holds (the previous step's during the forward).
 - input: the batch, images and labels (int64).
-- workspace: in the backward, the gradients of activations alive while a layer's backward runs
+- workspace: an operation's temporaries, forward or backward (`operation_temporaries`); in the
+  backward also the gradients of activations alive while a layer's backward runs
   (`gradient_elements`); in the optimizer step, its temporaries (`optimizer_temporaries`).
 
 The estimate is the moment with the most bytes (its terms add up to `total`). Every moment is
