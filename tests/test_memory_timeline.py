@@ -22,7 +22,7 @@ torch = pytest.importorskip("torch")
 from torch.profiler import ProfilerActivity, profile, record_function  # noqa: E402
 
 from netspec.checker import check_text  # noqa: E402
-from netspec.memory import estimate, optimizer_temporaries  # noqa: E402
+from netspec.memory import estimate, held_in_locals, optimizer_temporaries  # noqa: E402
 
 TOLERANCE = 0.05
 # bytes the model leaves out: the loss's scalars, the optimizer's step counters, and oneDNN's
@@ -126,6 +126,19 @@ def test_the_backward_frees_saved_tensors_as_it_goes():
     overestimated it; the timeline's backward peak is below the forward's end plus gradients."""
     text = "input 4x16x16\n" + "conv 8 3x3 pad=1\nrelu\n" * 6 + "fc 10\n"
     assert_close(text, 8, "sgd")
+
+
+def test_a_branch_result_the_generated_code_keeps_in_a_local_counts_until_the_forward_returns():
+    """`branch2 = self.branch2(x)` keeps the up-convolution's output, which nothing saves, alive
+    until the network's forward returns (after the loss): a U-Net level in small."""
+    text = (
+        "input 16x16x16\nconv 16 3x3 pad=1\nrelu\nconcat {\n  branch { }\n  branch {\n    maxpool 2\n"
+        "    conv 32 3x3 pad=1\n    relu\n    convtranspose 16 2x2 stride=2\n  }\n}\nconv 16 3x3 pad=1\nrelu\nfc 10\n"
+    )
+    result = check_text(text)
+    deconv = next(n for n, layer in enumerate(result.layers) if layer.kind == "convtranspose")
+    assert held_in_locals(result.layers) == {deconv: len(result.layers)}
+    assert_close(text, 16, "sgd")
 
 
 @st.composite
