@@ -18,7 +18,7 @@ from netspec.checker import check_text
 from netspec.cli import main
 from netspec.codegen import generate
 from netspec.train_settings import ScheduleSettings
-from netspec.training import checkpoint, runner
+from netspec.training import checkpoint, runner, scoring
 from netspec.training.model import compiled_model_class
 from netspec.training.optim import build_optimizer, lr_factor
 
@@ -48,7 +48,11 @@ def test_a_run_leaves_model_weights_metrics_curves_and_run_json(tiny, capsys):
     assert "def preprocess(images)" in model_py and "NORMALIZE_MEAN = (" in model_py  # and the run's preprocessing
     rows = list(csv.DictReader((run / "metrics.csv").open()))
     assert [r["epoch"] for r in rows] == ["1", "2"]
-    assert set(rows[0]) == {"epoch", "loss", "train_acc", "val_acc", "test_acc", "lr", "seconds", "samples_per_s"}
+    assert set(rows[0]) == {"epoch", "loss", "train_acc", "val_acc", "test_acc", "lr", "seconds", "samples_per_s"} | {
+        "val_loss",
+        "test_loss",
+    }
+    assert rows[0]["val_loss"] == "" and 0 < float(rows[0]["test_loss"]) < 10  # no validation split here
     assert float(rows[1]["loss"]) < float(rows[0]["loss"])
     assert float(rows[1]["test_acc"]) > 0.5  # real digits, 256 of them, two epochs
     assert (run / "curves.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -95,7 +99,7 @@ def test_a_spec_ending_in_softmax_trains_on_log_probabilities_not_on_probabiliti
 
 def test_label_smoothing_matches_cross_entropys():
     logits, target = torch.randn(16, 10), torch.randint(0, 10, (16,))
-    ours = runner.nll_sum(F.log_softmax(logits, dim=1), target, 0.1)
+    ours = scoring.nll_sum(F.log_softmax(logits, dim=1), target, 0.1)
     assert torch.allclose(ours, F.cross_entropy(logits, target, label_smoothing=0.1, reduction="sum"), atol=1e-5)
 
 

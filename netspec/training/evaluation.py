@@ -17,7 +17,8 @@ from netspec.train_settings import TrainSettings
 from netspec.training import checkpoint as ckpt
 from netspec.training import distributed
 from netspec.training.model import compiled_model_class
-from netspec.training.runner import evaluate, pick_device, prepare_data, resolve_precision, spec_sha256
+from netspec.training.runner import pick_device, prepare_data, resolve_precision, spec_sha256
+from netspec.training.scoring import evaluate
 
 
 def evaluate_weights(

@@ -19,7 +19,7 @@ def build_optimizer(
 ) -> torch.optim.Optimizer:
     """The PyTorch optimizer for `settings` (weight_decay: L2 added to the gradient; AdamW decouples it)."""
     o = settings
-    fast = {"foreach": True} if device.type in ("cuda", "cpu") else {}
+    fast = {"foreach": True} if uses_foreach(device) else {}
     if o.name in ("sgd", "momentum", "nesterov"):
         momentum = 0.0 if o.name == "sgd" else o.momentum
         return torch.optim.SGD(
@@ -43,6 +43,13 @@ def build_optimizer(
             **fast,
         )
     raise ValueError(f"unknown optimizer {o.name!r}")
+
+
+def uses_foreach(device: torch.device) -> bool:
+    """Whether `build_optimizer` asks for the foreach (multi-tensor) implementation on `device`:
+    on CUDA and CPU; elsewhere PyTorch's default, which is the for-loop on MPS. netspec.memory
+    models the two differently (their temporaries differ)."""
+    return device.type in ("cuda", "cpu")
 
 
 def lr_factor(schedule: ScheduleSettings, step: int, steps_per_epoch: int, epochs: int) -> float:

@@ -28,7 +28,20 @@ from pathlib import Path
 from netspec import __version__
 from netspec.files import write_bytes_atomically
 
-COLUMNS = ("epoch", "loss", "train_acc", "val_acc", "test_acc", "lr", "seconds", "samples_per_s")
+# val_loss and test_loss: the training criterion's mean over the split (netspec.training.scoring);
+# empty when there is no such split, when not finite, and in rows of runs from before they existed.
+COLUMNS = (
+    "epoch",
+    "loss",
+    "val_loss",
+    "test_loss",
+    "train_acc",
+    "val_acc",
+    "test_acc",
+    "lr",
+    "seconds",
+    "samples_per_s",
+)
 
 
 NAME_LIMIT = 80  # characters of the network's name in a run folder's name (file names end at 255 bytes)

@@ -344,6 +344,8 @@ ROW = obj(
     {
         "val_acc": optional(number(0.0, 1.0)),
         "test_acc": optional(number(0.0, 1.0)),
+        "val_loss": optional(number(0.0, BIG)),  # absent in runs made before they were recorded
+        "test_loss": optional(number(0.0, BIG)),
         "lr": number(0.0, BIG),
         "seconds": number(0.0, BIG),
         "samples_per_s": optional(number(0.0, BIG)),

@@ -34,7 +34,6 @@ import numpy as np
 import torch
 from torch import nn
 
-from netspec import memory
 from netspec.checker import CheckResult
 from netspec.data import DataError, DataSet, Split
 from netspec.data import load as load_data
@@ -42,20 +41,18 @@ from netspec.data.device import DeviceSplit, epoch_generator, epoch_seed
 from netspec.layers.base import fmt_shape
 from netspec.loading import UsageError
 from netspec.progress import Bar, is_terminal
-from netspec.train_settings import OptimizerSettings, TrainSettings
+from netspec.train_settings import TrainSettings
 from netspec.training import checkpoint as ckpt
-from netspec.training import distributed, limits, outputs
+from netspec.training import distributed, limits, outputs, stop_outputs
+from netspec.training.memory_report import is_out_of_memory, out_of_memory_message, peak_memory_report, step_estimate
 from netspec.training.model import compiled_model_class, run_preprocessing
-from netspec.training.optim import build_optimizer, learning_rate, set_lr
+from netspec.training.optim import build_optimizer, learning_rate, set_lr, uses_foreach
 from netspec.training.run_folder import check_writable_folder
+from netspec.training.scoring import CHANNELS_LAST, forward_loss, score
 from netspec.training.text import printable
 from netspec.training.timing import EpochClock
 from netspec.units import fmt_bytes
 
-PRECISION_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16}
-# Devices where images go channels-last (N, H, W, C in memory): cuDNN's and oneDNN's faster layout
-# for convolutions (a LeNet-5 step was 1.2–1.5x faster on CPU with it in a micro-benchmark here).
-CHANNELS_LAST = ("cuda", "cpu")
 # A mean loss per sample above this has diverged, even while still finite: a classifier's NLL starts
 # near ln(classes) (2.3 for ten), and a log-probability of −1e6 needs logits 1e6 apart.
 DIVERGED_LOSS = 1e6
@@ -137,12 +134,6 @@ def resolve_precision(precision: str, device: torch.device) -> str:
     if precision == "bf16" and device.type == "mps":
         raise UsageError("--precision bf16 is not supported on MPS here; use fp32")
     return precision
-
-
-def autocast(device: torch.device, precision: str):
-    if precision in PRECISION_DTYPES:
-        return torch.autocast(device_type=device.type, dtype=PRECISION_DTYPES[precision])
-    return contextlib.nullcontext()
 
 
 # --- data ----------------------------------------------------------------------------------------
@@ -300,103 +291,7 @@ def check_resize_fits(
         )
 
 
-# --- loss, steps, evaluation ----------------------------------------------------------------------
-
-
-def nll_sum(log_probs: torch.Tensor, target: torch.Tensor, smoothing: float = 0.0) -> torch.Tensor:
-    """Σ over the batch of −log p(target), mixed with the mean over classes for label smoothing
-    (Szegedy et al. 2016): (1−ε)·NLL + ε·mean_k(−log p_k), the same as F.cross_entropy's."""
-    log_probs = log_probs.float()
-    picked = -log_probs.gather(1, target[:, None]).squeeze(1)
-    if smoothing:
-        picked = (1 - smoothing) * picked - smoothing * log_probs.mean(dim=1)
-    return picked.sum()
-
-
-def forward_loss(
-    net: nn.Module, x: torch.Tensor, y: torch.Tensor, smoothing: float, device: torch.device, precision: str
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """(Σ loss over the batch, log-probabilities): the compiled module's log-probability path, then NLL."""
-    with autocast(device, precision):
-        log_probs = net(x, log_probs=True)
-    return nll_sum(log_probs, y, smoothing), log_probs
-
-
-@torch.no_grad()
-def evaluate(
-    model: nn.Module,
-    split: DeviceSplit,
-    batch: int,
-    device: torch.device,
-    precision: str,
-    world: distributed.World | None = None,
-) -> float:
-    """Accuracy of `model` on `split` (each process counts its slices; the counts are summed)."""
-    world = world or distributed.World()
-    was_training = model.training
-    model.eval()
-    counts = torch.zeros(2, dtype=torch.int64, device=device)
-    for x, y, _ in split.batches(batch, None, rank=world.rank, world=world.size):
-        if x.dim() == 4 and device.type in CHANNELS_LAST:
-            x = x.contiguous(memory_format=torch.channels_last)
-        with autocast(device, precision):
-            output = model(x)
-        counts[0] += (output.argmax(dim=1) == y).sum()
-        counts[1] += len(y)
-    distributed.all_sum(world, counts)
-    model.train(was_training)
-    correct, total = counts.tolist()
-    if not total:
-        raise DataError("a split with no samples cannot be evaluated")
-    return correct / total
-
-
-def is_out_of_memory(error: BaseException) -> bool:
-    kinds = tuple(k for k in (getattr(torch, "OutOfMemoryError", None), torch.cuda.OutOfMemoryError) if k)
-    return isinstance(error, kinds) or (isinstance(error, RuntimeError) and "out of memory" in str(error).lower())
-
-
-def step_estimate(result: CheckResult, batch: int, optimizer: OptimizerSettings) -> memory.MemoryEstimate:
-    """netspec check's estimate of one step, in fp32: autocast (bf16, fp16) computes in the lower
-    precision but keeps the weights, gradients and optimizer state in fp32; only its saved
-    activations are smaller than this estimate."""
-    slots = memory.optimizer_slots(optimizer.name, amsgrad=optimizer.amsgrad, momentum=optimizer.momentum)
-    return memory.estimate(result, batch=batch, dtype="fp32", optimizer=optimizer.name, device="cuda", slots=slots)
-
-
-def _autocast_note(precision: str) -> str:
-    return f"; under {precision} autocast the activations take less" if precision in PRECISION_DTYPES else ""
-
-
-def out_of_memory_message(
-    result: CheckResult, batch: int, precision: str, optimizer: OptimizerSettings, device_memory: int | None
-) -> str:
-    """What to do after a CUDA out-of-memory error: the checker's estimate and the largest batch that fits."""
-    estimate = step_estimate(result, batch, optimizer)
-    lines = [
-        f"CUDA ran out of memory training {result.name} at batch {batch:,} (per process).",
-        f"netspec check estimates {fmt_bytes(estimate.total)} for one step (fp32, {optimizer.name}"
-        f"{_autocast_note(precision)}): "
-        f"weights {fmt_bytes(estimate.weights)}, gradients {fmt_bytes(estimate.gradients)}, "
-        f"optimizer state {fmt_bytes(estimate.optimizer_state)}, saved activations {fmt_bytes(estimate.activations)}, "
-        f"input {fmt_bytes(estimate.input)}, workspace {fmt_bytes(estimate.workspace)}.",
-    ]
-    if device_memory:
-        fits = estimate.max_batch(device_memory)
-        if fits >= 1:
-            lines.append(
-                f"The GPU has {fmt_bytes(device_memory)}; by that estimate the largest batch that fits is {fits:,}: "
-                f"try --batch {fits:,} (or a little less: the allocator and cuDNN need room too)."
-            )
-        else:
-            lines.append(
-                f"The GPU has {fmt_bytes(device_memory)}: not even one sample fits by that estimate; the weights, "
-                f"gradients and optimizer state alone need {fmt_bytes(estimate.fixed)}. Use a smaller network, "
-                "or `optimizer sgd` (it keeps no state)."
-            )
-    else:
-        lines.append("Try a smaller --batch.")
-    return "\n".join(lines)
+# --- stops ----------------------------------------------------------------------
 
 
 def nonfinite_message(value: float, epoch: int, step: int, lr: float, kept: int | None = None) -> str:
@@ -481,6 +376,7 @@ class _Run:
         self.run_dir: Path | None = None
         self.info: dict | None = None
         self.completed = 0  # the last epoch whose checkpoint is written
+        self.rows: list[dict] = []  # a row of metrics per epoch (a resumed run's start with its history)
         self.compiling = options.compile  # torch.compile compiles at the first step of this process
 
     def say(self, text: str) -> None:
@@ -498,6 +394,7 @@ class _Run:
         except KeyboardInterrupt as interrupt:
             self.write_run_json("interrupted")
             number = signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT
+            self.record_stop(stop_outputs.interrupt_reason(int(number), self.completed), always=False)
             raise Interrupted(self.run_dir, self.completed, int(number)) from None
 
     def start_and_train(self) -> RunResult:
@@ -538,13 +435,13 @@ class _Run:
             model = model.to(memory_format=torch.channels_last)
         optimizer = build_optimizer(model.parameters(), s.optimizer, s.weight_decay, self.device)
         scaler = _grad_scaler() if self.precision == "fp16" else None
-        rows: list[dict] = []
         step, start_epoch = 0, 1
         resumed = None
         if record is not None:
             resumed = self.read_checkpoint(resume, record, model, optimizer, scaler)
-            rows = list(record["history"])
+            self.rows = list(record["history"])
             step, start_epoch = record["step"], record["epoch"] + 1
+        rows = self.rows
         self.model, self.optimizer, self.scaler = model, optimizer, scaler
         self.info = self.run_info(resumed)
         self.write_run_json("running")
@@ -560,8 +457,7 @@ class _Run:
                 step = self.epoch(net, epoch, step, rows)
         except TrainingStopped as stop:
             self.write_run_json("stopped", reason=str(stop))
-            if self.world.main:  # the epochs before the stop, and why it stopped
-                outputs.write_curves(self.run_dir / "curves.png", rows, **self.curves_options(str(stop)))
+            self.record_stop(str(stop))
             raise
         except Exception as error:
             if is_out_of_memory(error):
@@ -571,8 +467,11 @@ class _Run:
                     self.precision,
                     s.optimizer,
                     torch.cuda.get_device_properties(self.device).total_memory if self.device.type == "cuda" else None,
+                    s.weight_decay,
+                    uses_foreach(self.device),
                 )
                 self.write_run_json("stopped", reason="out of memory")
+                self.record_stop(message)
                 raise TrainingStopped(message) from None
             raise
         return self.finish(rows)
@@ -688,16 +587,20 @@ class _Run:
             value = float(worst) if _diverged(worst) else loss_total / max(seen, 1)
             raise TrainingStopped(nonfinite_message(value, epoch, step, lr, epoch - 1))
         eval_batch = max(s.batch, 2 * s.batch // world.size)
+        val, test = (
+            score(self.model, split, eval_batch, device, self.precision, s.label_smoothing, world)
+            if split is not None
+            else None
+            for split in (self.data.val, self.data.test)
+        )
         row = {
             "epoch": epoch,
             "loss": loss_total / seen,
             "train_acc": correct / seen,
-            "val_acc": evaluate(self.model, self.data.val, eval_batch, device, self.precision, world)
-            if self.data.val is not None
-            else None,
-            "test_acc": evaluate(self.model, self.data.test, eval_batch, device, self.precision, world)
-            if self.data.test is not None
-            else None,
+            "val_acc": val.accuracy if val is not None else None,
+            "test_acc": test.accuracy if test is not None else None,
+            "val_loss": val.loss if val is not None else None,
+            "test_loss": test.loss if test is not None else None,
             "lr": lr,
             "seconds": seconds,
             "samples_per_s": timer.rate(seen, now=ended),
@@ -756,6 +659,17 @@ class _Run:
         self.completed = epoch  # checkpoint.json names this epoch from here on
         outputs.write_metrics(self.run_dir / "metrics.csv", rows)
         outputs.write_curves(self.run_dir / "curves.png", rows, **self.curves_options())
+
+    def record_stop(self, reason: str, always: bool = True) -> None:
+        """metrics.csv and curves.png of the epochs whose checkpoint is written, the plot titled with
+        why the run stopped (netspec.training.stop_outputs); `always`: even with no epoch done."""
+        if not self.world.main or self.run_dir is None:
+            return
+        done = [row for row in self.rows if row["epoch"] <= self.completed]
+        if done or always:
+            note = stop_outputs.write(self.run_dir, done, **self.curves_options(reason))
+            if note:
+                print(printable(note), file=sys.stderr, flush=True)
 
     def curves_options(self, stopped: str | None = None) -> dict:
         classes = self.data.dataset.classes
@@ -824,13 +738,10 @@ class _Run:
         s = self.settings
         measured = torch.cuda.max_memory_allocated(self.device)
         batch = max(1, s.batch // self.world.size)
-        estimate = step_estimate(self.result, batch, s.optimizer)
-        self.say(
-            f"peak GPU memory {fmt_bytes(measured)} (torch.cuda.max_memory_allocated) vs {fmt_bytes(estimate.total)} "
-            f"estimated by netspec check (batch {batch}, fp32, {s.optimizer.name}{_autocast_note(self.precision)}; "
-            f"the data set on the device adds {fmt_bytes(self.data_bytes())})"
-        )
-        return {"peak_allocated": measured, "estimated": estimate.total, "data_on_device": self.data_bytes()}
+        estimate = step_estimate(self.result, batch, s.optimizer, s.weight_decay, uses_foreach(self.device))
+        line, record = peak_memory_report(measured, estimate, s.optimizer.name, self.precision, self.data_bytes())
+        self.say(line)
+        return record
 
     def data_bytes(self) -> int:
         return sum(
