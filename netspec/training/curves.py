@@ -10,7 +10,8 @@
   level (`1/classes`) drawn dashed when known; the best epoch (validation accuracy, else test, else
   train) marked with a star and a dotted line through all panels.
 - The learning rate per epoch in a small panel under the loss (log scale when it spans more than 10×).
-- The figure is written for any rows, none included, with a line saying why a run stopped early.
+- The figure is written for any rows, none included, with a line saying why a run stopped early;
+  the title, that line included, is also the PNG's `Title` text chunk.
 
 matplotlib's Agg backend draws it; `build_figure` returns the Figure so tests can inspect its axes.
 """
@@ -57,6 +58,11 @@ def short_reason(message: str, limit: int = 110) -> str:
     return first if len(first) <= limit else first[: limit - 1] + "…"
 
 
+def heading_text(title: str, stopped: str | None = None) -> str:
+    """The figure's title, with a second line saying why the run stopped early."""
+    return f"{title}\nstopped early: {short_reason(stopped)}" if stopped else title
+
+
 def build_figure(rows: list[dict], title: str, chance: float | None = None, stopped: str | None = None):
     """The matplotlib Figure of curves.png (Agg; nothing is shown or written)."""
     from matplotlib.figure import Figure
@@ -97,9 +103,7 @@ def build_figure(rows: list[dict], title: str, chance: float | None = None, stop
         acc_axes.legend(loc="best", fontsize=8)
     if not rows:
         loss_axes.text(0.5, 0.5, "no epoch completed", transform=loss_axes.transAxes, ha="center", va="center")
-    heading = title
-    if stopped:
-        heading += f"\nstopped early: {short_reason(stopped)}"
+    heading = heading_text(title, stopped)
     figure.suptitle(heading, fontsize=11, color="#b71c1c" if stopped else "black")
     figure.subplots_adjust(left=0.08, right=0.98, bottom=0.11, top=0.84 if stopped else 0.89)
     return figure
@@ -178,6 +182,7 @@ def write_curves(
 
     figure = build_figure(rows, title, chance, stopped)
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
+    # The title is also the PNG's Title text chunk: what a script (or a test) can read without OCR.
+    figure.savefig(buffer, format="png", metadata={"Title": heading_text(title, stopped)})
     write_bytes_atomically(path, buffer.getvalue())
     return True
