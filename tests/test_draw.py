@@ -329,7 +329,7 @@ def test_rf_view_states_the_receptive_field_from_the_checker():
     result = checked("lenet")
     svg = draw_svg(result, rf="conv2")
     conv2 = next(r for r in result.layers if r.name == "conv2")
-    assert any(f"one unit sees {conv2.rf[0]} input pixels" in t for t in texts(svg))
+    assert any(f"one unit sees a field of {conv2.rf[0]}×{conv2.rf[1]} input pixels" in t for t in texts(svg))
     with pytest.raises(DrawError, match="did you mean 'conv2'"):
         draw_svg(result, rf="cnv2")
 

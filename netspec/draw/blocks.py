@@ -13,7 +13,8 @@ span more (3 → 4 px, 512 → 24 px). A small network is drawn larger (`fit_fac
 tallest box is 140 px, at most 3×), so LeNet-5 is not a thumbnail. Element-wise layers are folded into the caption of the box before
 them; at a merge the main path goes on through its longest branch, and the merge is drawn as
 its output, captioned with the merge and its number of branches (`--style graph` draws them all); a repeated run is drawn once with a
-bracket marked "×N". A long network wraps into rows (`right`) or columns (`down`) of at most WRAP px.
+bracket marked "×N". A long network wraps into rows (`right`) or columns (`down`) of even length, about WRAP px at most
+(netspec.draw.wrapping).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from netspec.draw.canvas import Canvas
 from netspec.draw.structure import Box, Elided, MergeItem, Repeat
 from netspec.draw.svg import Picture, Poly, Rect
 from netspec.draw.text import caption, line_height, map_label, merge_caption, text_width
+from netspec.draw.wrapping import wrap
 
 FONT = 12.0
 SMALL = 10.0
@@ -142,15 +144,8 @@ class BlocksLayout:
         return along, across
 
     def draw(self, columns: list[Column], title: str) -> Picture:
-        rows, current, length = [], [], 0.0
-        for column in columns:
-            along, _ = self.cell(column)
-            if current and length + along > WRAP:
-                rows.append(current)
-                current, length = [], 0.0
-            current.append(column)
-            length += along
-        rows.append(current)
+        lines = wrap([self.cell(column)[0] for column in columns], WRAP)
+        rows = [[columns[index] for index in line] for line in lines]
         offset = 0.0
         for row in rows:
             offset = self.draw_row(row, offset) + ROW_GAP

@@ -81,7 +81,10 @@ def run(args) -> int:
     from netspec.loading import load_spec
 
     output = None if args.output in (None, "-") else Path(args.output)
-    fmt = format_for(args.output, args.format)
+    try:
+        fmt = format_for(args.output, args.format)
+    except ExportError as error:
+        raise UsageError(str(error)) from None
     if output is None and fmt != "svg":
         raise UsageError(f"{fmt.upper()} is binary: write it to a file with -o FILE.{fmt}")
     if output is not None:

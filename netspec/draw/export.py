@@ -17,11 +17,19 @@ class ExportError(ValueError):
 
 
 def format_for(output: str | None, explicit: str | None) -> str:
-    """The format `--format` names, else the output's suffix, else SVG."""
+    """The format `--format` names, else the output's suffix (`.svg`, `.png`, `.pdf`), else SVG
+    for a name without a suffix. Any other suffix (`x.jpg`, `x.svgz`) raises ExportError: writing
+    SVG into a file that says it is a JPEG would be a silent surprise."""
     if explicit:
         return explicit
-    suffix = Path(output).suffix.lower().lstrip(".") if output else ""
-    return suffix if suffix in FORMATS else "svg"
+    suffix = Path(output).suffix.lower().lstrip(".") if output and output != "-" else ""
+    if suffix == "" or suffix in FORMATS:
+        return suffix or "svg"
+    shown = suffix if len(suffix) <= 12 else suffix[:12] + "…"
+    raise ExportError(
+        f"-o {output}: netspec draw writes .svg, .png or .pdf, not .{shown}; "
+        f"name the file with one of those suffixes, or give --format svg|png|pdf"
+    )
 
 
 def svg_size(svg: str) -> tuple[float, float]:

@@ -6,7 +6,7 @@ Every unit is measured first — its length along the main axis and how far it r
 after the axis line it sits on — then placed. A sequence is its units joined by edges; a merge is a
 fork, its branches in lanes side by side (a residual's body on the axis, its shortcut beside it),
 a join and the merge node. A long top-level sequence wraps into columns (`down`) or rows (`right`)
-of at most `WRAP` px, joined by an edge that runs in the gutter between them.
+of even length, about `WRAP` px at most (netspec.draw.wrapping), joined by an edge that runs in the gutter between them.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from netspec.draw.canvas import Canvas
 from netspec.draw.structure import Box, Elided, MergeItem, Repeat
 from netspec.draw.svg import Picture
 from netspec.draw.text import caption, filters_text, line_height, merge_caption, merge_symbol, shape_text, text_width
+from netspec.draw.wrapping import wrap
 
 FONT = 12.0  # box captions
 SMALL = 10.0  # folded layers, edge labels, merge captions
@@ -284,17 +285,8 @@ class GraphLayout:
         return self.canvas.finish(title)
 
     def columns(self, units: list) -> list[list]:
-        columns, current, length = [], [], 0.0
-        for unit in units:
-            size = self.measure(unit).main + self.gap_extent(shape_text(unit.output)).main
-            if current and length + size > WRAP:
-                columns.append(current)
-                current, length = [], 0.0
-            current.append(unit)
-            length += size
-        if current or not columns:
-            columns.append(current)
-        return columns
+        sizes = [self.measure(unit).main + self.gap_extent(shape_text(unit.output)).main for unit in units]
+        return [[units[index] for index in line] for line in wrap(sizes, WRAP)] or [[]]
 
     def input_lines(self, entry) -> list[tuple[str, float]]:
         return [("input", FONT), (shape_text(entry.shape), SMALL)] if self.labels else [("input", FONT)]

@@ -75,6 +75,9 @@ def draw_rf(result, report, scale: float = 1.0) -> Picture:
     grid_w, grid_h = width * cell, height * cell
     top = 48.0
     canvas.items.append(Rect(0, top, grid_w, grid_h, cls="box", fill="#fafafa", stroke="#888888", owner="grid"))
+    region, neighbour, how = regions(result, report)
+    canvas.items.append(_region_rect(region, cell, top, dashed=False, fill="#f5b7b1", stroke="none"))
+    # the grid over the filled field, so that its pixels can be counted; the outlines on top
     for axis, pixels in (("x", width), ("y", height)):
         step = grid_step(pixels)
         for i in range(step, pixels, step):
@@ -83,29 +86,14 @@ def draw_rf(result, report, scale: float = 1.0) -> Picture:
             else:
                 points = [(0, top + i * cell), (grid_w, top + i * cell)]
             canvas.items.append(Poly(points, cls="grid", closed=False, stroke="#dddddd", owner="grid"))
-    region, neighbour, how = regions(result, report)
-    drawn = [(region, False, "#f5b7b1")] + ([(neighbour, True, "none")] if neighbour else [])
-    for (x0, y0, x1, y1), dashed, fill in drawn:
-        canvas.items.append(
-            Rect(
-                x0 * cell,
-                top + y0 * cell,
-                (x1 - x0) * cell,
-                (y1 - y0) * cell,
-                cls="rf",
-                fill=fill,
-                stroke="#c0392b",
-                owner="rf",
-                dash=dashed,
-            )
-        )
+    canvas.items.append(_region_rect(region, cell, top, dashed=False, fill="none"))
+    if neighbour:
+        canvas.items.append(_region_rect(neighbour, cell, top, dashed=True, fill="none"))
     title = f"receptive field of {report.name} ({shape_text(report.output)}) on the input ({shape_text(shape)})"
     canvas.text(0, 18, title, FONT, anchor="start", cls="label", owner="title", bold=True)
-    (rf_h, rf_w), (jump_h, jump_w) = report.rf, report.jump
-    size = f"{_number(rf_h)}×{_number(rf_w)}" if rf_h != rf_w else _number(rf_h)
-    jump = f"{_number(jump_h)}×{_number(jump_w)}" if jump_h != jump_w else _number(jump_h)
-    plural = "" if jump == "1" else "s"
-    summary = f"one unit sees {size} input pixels; its neighbour's field (dashed) is {jump} pixel{plural} on"
+    rf_h, rf_w = report.rf
+    summary = field_summary(report.rf, report.jump, neighbour is not None)
+    size = f"{_number(rf_h)}×{_number(rf_w)}"
     canvas.text(0, 36, summary, SMALL, anchor="start", cls="label", owner="caption")
     notes = [how]
     if float(rf_h) > height or float(rf_w) > width:
@@ -119,6 +107,34 @@ def draw_rf(result, report, scale: float = 1.0) -> Picture:
     picture = canvas.finish(f"receptive field of {report.name} in {result.name}")
     picture.zoom = scale
     return picture
+
+
+def field_summary(rf: tuple, jump: tuple, neighbour_drawn: bool) -> str:
+    """The caption under the title: the field as rows×columns of input pixels (a field of 14 is
+    14×14 pixels, not 14), and the neighbour's offset only when its field is drawn (dashed)."""
+    (rf_h, rf_w), (jump_h, jump_w) = rf, jump
+    size = f"{_number(rf_h)}×{_number(rf_w)}"
+    seen = f"one unit sees a field of {size} input pixels"
+    if not neighbour_drawn:
+        return seen
+    step = f"{_number(jump_h)}×{_number(jump_w)}" if jump_h != jump_w else _number(jump_h)
+    plural = "" if step == "1" else "s"
+    return f"{seen}; its right neighbour's field (dashed) is {step} pixel{plural} on"
+
+
+def _region_rect(region: tuple, cell: float, top: float, dashed: bool, fill: str, stroke: str = "#c0392b") -> Rect:
+    x0, y0, x1, y1 = region
+    return Rect(
+        x0 * cell,
+        top + y0 * cell,
+        (x1 - x0) * cell,
+        (y1 - y0) * cell,
+        cls="rf",
+        fill=fill,
+        stroke=stroke,
+        owner="rf",
+        dash=dashed,
+    )
 
 
 def _square(

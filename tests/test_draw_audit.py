@@ -1,0 +1,189 @@
+"""`netspec draw`, audited as a hostile or confused user would use it: each test is a finding
+that was wrong once (an output suffix that was ignored, a receptive-field caption that misread
+its own numbers, rows that wrapped two boxes onto an empty line)."""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from netspec import resources
+from netspec.checker import check_text
+from netspec.cli import main
+from netspec.draw import draw_svg
+from netspec.draw.rf_view import field_summary
+from netspec.draw.svg import SVG_NAMESPACE
+from netspec.draw.wrapping import SLACK, line_count, wrap
+
+SPECS = {path.stem: path for path in resources.bundled_specs()}
+NS = "{" + SVG_NAMESPACE + "}"
+SMALL = "network Small\ninput 3x32x32\nconv 8 3x3\nrelu\nfc 10\n"
+
+
+def checked(name: str):
+    path = SPECS[name]
+    return check_text(path.read_text(encoding="utf-8"), path.name)
+
+
+def texts(svg: str) -> list[str]:
+    return [e.text or "" for e in ET.fromstring(svg).iter(NS + "text")]
+
+
+# --- -o with a suffix that is not svg, png or pdf ----------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["net.jpg", "net.JPEG", "net.svgz", "net.png.bak"])
+def test_an_output_suffix_draw_cannot_write_is_refused_and_nothing_written(tmp_path, capsys, name):
+    spec = tmp_path / "small.net"
+    spec.write_text(SMALL, encoding="utf-8")
+    target = tmp_path / name
+    assert main(["draw", str(spec), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("netspec: error: -o ") and "--format" in err and "Traceback" not in err
+    assert not target.exists()
+
+
+def test_format_names_the_format_whatever_the_suffix(tmp_path, capsys):
+    spec = tmp_path / "small.net"
+    spec.write_text(SMALL, encoding="utf-8")
+    target = tmp_path / "net.jpg"
+    assert main(["draw", str(spec), "-o", str(target), "--format", "svg"]) == 0
+    assert target.read_text(encoding="utf-8").startswith("<svg ")
+
+
+@pytest.mark.parametrize("name", ["plain", "x.SVG", ".hidden"])
+def test_no_suffix_means_svg_and_suffixes_are_read_in_any_case(tmp_path, capsys, name):
+    spec = tmp_path / "small.net"
+    spec.write_text(SMALL, encoding="utf-8")
+    assert main(["draw", str(spec), "-o", str(tmp_path / name)]) == 0
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith("<svg ")
+
+
+# --- the receptive-field caption ---------------------------------------------------------------
+
+
+def test_rf_caption_gives_the_field_as_rows_by_columns():
+    result = checked("lenet")
+    conv2 = next(r for r in result.layers if r.name == "conv2")
+    shown = texts(draw_svg(result, rf="conv2"))
+    rows, columns = conv2.rf
+    assert any(f"sees a field of {rows}×{columns} input pixels" in t for t in shown)
+    assert not any(f"sees {rows} input pixels" in t for t in shown)  # 14 pixels, where 196 are seen
+
+
+def test_rf_of_a_layer_reading_everything_mentions_no_dashed_neighbour():
+    result = checked("lenet")
+    svg = draw_svg(result, rf="fc1")
+    assert not any("dashed" in t for t in texts(svg))
+    assert "stroke-dasharray" not in svg
+    assert any("the whole input" in t for t in texts(svg))
+
+
+@given(
+    st.integers(1, 500),
+    st.integers(1, 500),
+    st.integers(1, 64),
+    st.integers(1, 64),
+    st.booleans(),
+)
+def test_field_summary_states_both_sides_and_the_neighbour_only_when_drawn(h, w, jh, jw, drawn):
+    text = field_summary((h, w), (jh, jw), drawn)
+    assert f"{h}×{w} input pixels" in text
+    assert ("dashed" in text) == drawn
+
+
+def test_the_grid_is_drawn_over_the_filled_field():
+    svg = draw_svg(checked("lenet"), rf="conv2")
+    order = [e.get("class") for e in ET.fromstring(svg).iter() if e.get("class") in ("rf", "grid")]
+    first_fill = order.index("rf")
+    assert "grid" in order[first_fill:], "grid lines after the field's fill, so its pixels can be counted"
+    assert order[-1] == "rf", "the outlines last"
+
+
+# --- wrapping: rows of even length -------------------------------------------------------------
+
+
+@given(st.lists(st.floats(1, 900, allow_nan=False), min_size=1, max_size=200), st.floats(200, 3000))
+def test_wrap_keeps_every_item_in_order_in_at_most_the_lines_it_needs(lengths, limit):
+    lines = wrap(lengths, limit)
+    assert [i for line in lines for i in line] == list(range(len(lengths)))
+    assert all(lines)
+    total = sum(lengths)
+    expected = 1 if total <= limit * (1 + SLACK) else math.ceil(total / limit)
+    assert len(lines) <= expected
+    share = total / expected
+    for line in lines:  # no line longer than its share plus one item
+        assert sum(lengths[i] for i in line) <= share + max(lengths) + 1e-6
+
+
+@given(st.integers(2, 60), st.floats(10, 100))
+def test_wrap_of_equal_items_differs_by_at_most_one_item_per_line(count, size):
+    lines = wrap([size] * count, size * 7.5)
+    sizes = [len(line) for line in lines]
+    assert max(sizes) - min(sizes) <= 1
+    assert len(lines) == line_count(sum([size] * count), size * 7.5)
+
+
+def test_vgg16_blocks_stay_on_one_row_not_two_fc_bars_alone_below():
+    svg = draw_svg(checked("vgg16"))
+    root = ET.fromstring(svg)
+    baselines = [float(e.get("y")) for e in root.iter(NS + "text") if (e.text or "").startswith("fc ")]
+    assert len(baselines) == 3 and max(baselines) - min(baselines) < 40, "all three fc captions on the same row"
+    assert float(root.get("width")) > 3 * float(root.get("height"))
+
+
+def test_a_long_graph_wraps_into_columns_of_similar_height():
+    svg = draw_svg(checked("densenet121"))
+    root = ET.fromstring(svg)
+    lowest_per_column: dict[int, float] = {}
+    width = float(root.get("width"))
+    columns = max(1, round(width / 330))
+    for e in root.iter(NS + "text"):
+        x, y = float(e.get("x")), float(e.get("y"))
+        key = min(columns - 1, int(x / (width / columns)))
+        lowest_per_column[key] = max(lowest_per_column.get(key, 0.0), y)
+    heights = [lowest_per_column[k] for k in sorted(lowest_per_column)]
+    assert min(heights[:-1]) > 0.8 * max(heights), "no short column left half empty, the last aside"
+
+
+# --- odd shapes and tiny inputs ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "input 3x1x1\nconv 8 1x1\nfc 4\n",
+        "input 3x32x512\nconv 16 3x3 stride=2 pad=1\nmaxpool 2\nfc 10\n",
+        "input 3x32x32\n",
+        "input 100\nfc 50\nrelu\nfc 10\n",
+    ],
+)
+@pytest.mark.parametrize("style", ["blocks", "graph"])
+@pytest.mark.parametrize("direction", ["right", "down"])
+def test_odd_shapes_draw_as_valid_svg_with_their_sizes(spec, style, direction):
+    result = check_text(spec, "odd.net")
+    svg = draw_svg(result, style=style, direction=direction)
+    root = ET.fromstring(svg)
+    assert 0 < float(root.get("width")) < 4000 and 0 < float(root.get("height")) < 4000
+
+
+def test_a_rf_on_a_vector_input_is_a_usage_error(tmp_path, capsys):
+    spec = tmp_path / "vec.net"
+    spec.write_text("input 100\nfc 50\n", encoding="utf-8")
+    assert main(["draw", str(spec), "--rf", "fc1"]) == 2
+    assert "netspec: error: --rf fc1: receptive fields are drawn for C×H×W inputs" in capsys.readouterr().err
+
+
+def test_draw_of_a_spec_with_errors_writes_nothing(tmp_path, capsys):
+    spec = tmp_path / "bad.net"
+    spec.write_text("network Bad\ninput 3x8x8\nconv 8 9x9\n", encoding="utf-8")
+    target = tmp_path / "bad.svg"
+    assert main(["draw", str(spec), "-o", str(target)]) == 1
+    err = capsys.readouterr().err
+    assert f"{spec}:3:" in err and "error:" in err
+    assert not target.exists() and list(Path(tmp_path).iterdir()) == [spec]
