@@ -5,6 +5,7 @@ like a NaN does; data holding NaN is refused at load; a test split with no sampl
 
 from __future__ import annotations
 
+import csv
 import json
 import signal
 import subprocess
@@ -96,6 +97,67 @@ def test_a_signal_marks_the_run_interrupted_and_says_how_to_resume(tiny, number,
     assert json.loads((run / "run.json").read_text())["status"] == "interrupted"
     assert f"resume with: netspec train --resume {run.relative_to(spec.parent)}" in err
     assert "after epoch" in err and "Traceback" not in err
+    # The plot and the table of the finished epochs, titled with why the run stopped (issue #10).
+    done = json.loads((run / "checkpoint.json").read_text())["epoch"]
+    by = "SIGTERM" if number == signal.SIGTERM else "Ctrl-C"
+    assert f"stopped early: interrupted by {by} after epoch {done}" in curves_title(run)
+    assert [int(r["epoch"]) for r in csv.DictReader((run / "metrics.csv").open())] == list(range(1, done + 1))
+
+
+def curves_title(run) -> str:
+    """curves.png's title, from its PNG Title chunk (netspec.training.curves writes it there)."""
+    from PIL import Image
+
+    with Image.open(run / "curves.png") as image:
+        return image.text["Title"]
+
+
+# Slow enough (a few seconds an epoch here) that a signal sent as the epoch starts lands inside it.
+WIDE = SPEC.replace("conv 4 5x5 stride=2", "conv 64 3x3 pad=1")
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM"), reason="POSIX signals")
+def test_a_run_interrupted_in_its_first_epoch_leaves_no_plot_of_nothing(tiny):
+    spec, _, runs = tiny
+    write_spec(spec.parent, WIDE)
+    digits_npz(spec.parent / "digits.npz", train=4000, test=32)
+    process = start(spec.parent, "--epochs", "1000")
+
+    def running():
+        found = list(runs.glob("*/run.json")) if runs.exists() else []
+        return bool(found) and '"running"' in found[0].read_text()
+
+    wait_for(running, process)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    run = only_run(runs)
+    assert "interrupted before its first epoch ended" in err and "Traceback" not in err
+    assert not (run / "checkpoint.json").exists()
+    assert not (run / "curves.png").exists() and not (run / "metrics.csv").exists()
+
+
+def test_ctrl_c_just_after_a_checkpoint_still_leaves_that_epochs_table_and_plot(tiny, monkeypatch, capsys):
+    """The window between checkpoint.json naming an epoch and metrics.csv/curves.png being rewritten:
+    the epoch is done (it resumes after it), so the table and the plot show it."""
+    spec, data, runs = tiny
+    real = outputs.write_metrics
+    calls = []
+
+    def ctrl_c_on_the_first_call(path, rows):
+        calls.append(len(rows))
+        if len(calls) == 1:
+            raise KeyboardInterrupt
+        real(path, rows)
+
+    monkeypatch.setattr(outputs, "write_metrics", ctrl_c_on_the_first_call)
+    assert train(spec, data, runs, "--epochs", "3") == 130
+    assert "interrupted after epoch 1" in capsys.readouterr().err
+    run = only_run(runs)
+    assert calls == [1, 1]  # the save that was interrupted, then the one on the way out
+    assert [r["epoch"] for r in csv.DictReader((run / "metrics.csv").open())] == ["1"]
+    assert "stopped early: interrupted by Ctrl-C after epoch 1" in curves_title(run)
+    assert json.loads((run / "run.json").read_text())["status"] == "interrupted"
 
 
 def test_adam_with_a_huge_lr_stops_though_its_loss_stays_finite(tiny, capsys):
