@@ -91,7 +91,7 @@ def test_chance_level_accuracy_is_shown_flat_on_0_to_100_with_chance_marked():
 def test_test_loss_is_drawn_beside_the_train_loss():
     rows = [row(1, 1.0, 0.5, test_loss=1.2), row(2, 0.6, 0.7, test_loss=0.9)]
     loss, _, _ = axes_of(build_figure(rows, "net"))
-    assert {"train", "test"} <= {line.get_label() for line in loss.get_lines()}
+    assert {"train (during epoch)", "test"} <= {line.get_label() for line in loss.get_lines()}
 
 
 def test_a_run_with_no_epoch_still_gets_a_figure(tmp_path):
@@ -105,6 +105,14 @@ def test_the_learning_rate_panel_goes_log_when_the_rate_spans_decades():
     _, lr, _ = axes_of(build_figure(rows, "net"))
     assert lr.get_yscale() == "log"
     assert list(lr.get_lines()[0].get_ydata()) == [r["lr"] for r in rows]
+
+
+def test_a_constant_learning_rate_gets_one_tick_at_its_value():
+    rows = [row(e, 1.0 / e, 0.5, lr=0.001) for e in range(1, 4)]
+    _, lr, _ = axes_of(build_figure(rows, "net"))
+    assert list(lr.get_yticks()) == [0.001]
+    assert [t.get_text() for t in lr.get_yticklabels()] == ["0.001"]
+    assert lr.get_ylim()[0] < 0.001 < lr.get_ylim()[1]
 
 
 def test_short_reason_keeps_the_first_line_and_cuts_long_ones():

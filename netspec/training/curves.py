@@ -24,8 +24,11 @@ from pathlib import Path
 
 LOG_SPAN = 100.0  # largest / smallest positive finite loss above which the loss axis is logarithmic
 LR_LOG_SPAN = 10.0
-ACCURACY_KEYS = (("train_acc", "train"), ("val_acc", "validation"), ("test_acc", "test"))
-LOSS_KEYS = (("loss", "train"), ("val_loss", "validation"), ("test_loss", "test"))
+# Train figures are means over the epoch's steps, while the weights still change; validation and
+# test are measured with the weights at the epoch's end — why train loss can sit above test loss.
+TRAIN_LABEL = "train (during epoch)"
+ACCURACY_KEYS = (("train_acc", TRAIN_LABEL), ("val_acc", "validation"), ("test_acc", "test"))
+LOSS_KEYS = (("loss", TRAIN_LABEL), ("val_loss", "validation"), ("test_loss", "test"))
 
 
 def _finite(value) -> bool:
@@ -97,7 +100,7 @@ def build_figure(rows: list[dict], title: str, chance: float | None = None, stop
             markersize=14,
             color="#2e7d32",
             linestyle="none",
-            label=f"best {label}: {100 * value:.2f}% (epoch {epoch})",
+            label=f"best {label.split(' (')[0]}: {100 * value:.2f}% (epoch {epoch})",
         )
     if acc_axes.get_legend_handles_labels()[0]:
         acc_axes.legend(loc="best", fontsize=8)
@@ -152,6 +155,10 @@ def _plot_lr(axes, rows: list[dict], epochs: list[int]) -> None:
         axes.set_yscale("log")
     if positive:
         axes.plot(epochs, [v if _finite(v) else float("nan") for v in values], marker=".", color="#6a1b9a")
+    if positive and max(positive) == min(positive):  # one tick at the value, not ±5% of it
+        axes.set_yticks([positive[0]], labels=[f"{positive[0]:g}"])
+        axes.set_ylim(0.5 * positive[0], 1.5 * positive[0])
+        axes.text(0.01, 0.08, "constant", transform=axes.transAxes, fontsize=7, color="#555555")
     axes.tick_params(axis="y", labelsize=7)
 
 
