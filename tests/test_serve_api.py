@@ -171,10 +171,10 @@ def test_bound_to_every_interface_any_ip_address_is_own_but_no_other_name():
     be rebound to another site, a name can."""
     from netspec.serve.guard import own_hosts
 
-    every = own_hosts("0.0.0.0", 80)
-    for host in ("127.0.0.1:80", "localhost:80", "10.1.2.3:80", "[fe80::1]:80", "[::1]:80"):
+    every = own_hosts("0.0.0.0", 8080)
+    for host in ("127.0.0.1:8080", "localhost:8080", "10.1.2.3:8080", "[fe80::1]:8080", "[::1]:8080"):
         assert host in every
-    for host in ("evil.example:80", "10.1.2.3:81", "10.1.2.3", "fe80::1:80", "1.2.3.4.evil:80", "[evil]:80"):
+    for host in ("evil.example:8080", "10.1.2.3:8081", "10.1.2.3", "fe80::1:8080", "1.2.3.4.evil:8080", "[evil]:8080"):
         assert host not in every
 
 

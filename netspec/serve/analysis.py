@@ -39,6 +39,9 @@ class MemoryOptions:
     @classmethod
     def from_json(cls, data: dict) -> MemoryOptions:
         """Validate the page's settings; raises OptionsError with a message for the page."""
+        for key in ("dtype", "optimizer", "device", "memory"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise OptionsError(f"{key}: expected a string")
         batch = data.get("batch")
         if batch in (None, ""):
             batch = None
@@ -54,7 +57,7 @@ class MemoryOptions:
         if device not in DEVICES:
             raise OptionsError(f"device: expected one of {', '.join(DEVICES)}")
         memory = data.get("memory") or DEFAULT_MEMORY
-        if not isinstance(memory, str) or len(memory) > 40:
+        if len(memory) > 40:
             raise OptionsError("memory: expected a size such as 16GiB")
         try:
             limit = parse_bytes(memory)

@@ -18,6 +18,7 @@ executed, and no request names a path: saves go to the session's one file.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import secrets
@@ -32,6 +33,7 @@ from starlette.routing import Route
 from netspec.serve import analysis
 from netspec.serve.guard import Guard, RequireToken, content_security_policy
 from netspec.serve.session import SaveConflict, SaveRefused, Session, example, examples
+from netspec.serve.worker import DaemonWorker
 
 MAX_BODY = 2**20  # 1 MiB: a spec, its settings and their JSON quoting
 STATIC_TYPES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
@@ -44,7 +46,10 @@ def static_file(name: str) -> bytes:
 
 def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
     """The ASGI application for one session, answering only to `hosts` (see `guard.own_hosts`)."""
-    work = threading.Lock()  # one check at a time: a burst of large specs cannot pile up in memory
+    # One check at a time, on a thread that Ctrl-C does not wait for (see worker.py): a burst of
+    # large specs cannot pile up in memory. Saves have their own lock, and are always finished.
+    work = DaemonWorker("netspec-serve-check")
+    saving = threading.Lock()
 
     def page(request: Request) -> Response:
         nonce = secrets.token_urlsafe(18)  # a new one per page load, for the editor's <style> elements
@@ -80,13 +85,13 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
             options = analysis.MemoryOptions.from_json(body)
         except analysis.OptionsError as error:
             return JSONResponse({"error": str(error)}, 400)
-        return await _in_thread(work, lambda: JSONResponse(analysis.analyze(body["text"], session.name, options)))
+        return await _on(work, lambda: JSONResponse(analysis.analyze(body["text"], session.name, options)))
 
     async def compile_(request: Request) -> Response:
         body = await _json_body(request)
         if isinstance(body, Response):
             return body
-        return await _in_thread(work, lambda: JSONResponse(analysis.compile_text(body["text"], session.name)))
+        return await _on(work, lambda: JSONResponse(analysis.compile_text(body["text"], session.name)))
 
     async def draw(request: Request) -> Response:
         body = await _json_body(request)
@@ -95,7 +100,7 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
         draw_svg = _draw_function()
         if draw_svg is None:
             return JSONResponse({"error": "this netspec cannot draw yet"}, 404)
-        return await _in_thread(work, lambda: JSONResponse(_drawing(draw_svg, body["text"], session.name)))
+        return await _on(work, lambda: JSONResponse(_drawing(draw_svg, body["text"], session.name)))
 
     async def save(request: Request) -> Response:
         body = await _json_body(request)
@@ -105,7 +110,7 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
         if not isinstance(base, str):
             return JSONResponse({"error": "digest: expected the digest of the version the page loaded"}, 400)
         try:
-            new_digest = await _in_thread(work, lambda: session.save(body["text"], base))
+            new_digest = await _in_thread(saving, lambda: session.save(body["text"], base))
         except SaveConflict as conflict:
             return JSONResponse(
                 {
@@ -146,6 +151,8 @@ async def _json_body(request: Request) -> dict | Response:
         body = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):
         return JSONResponse({"error": "the request is not JSON"}, 400)
+    except RecursionError:  # `[[[[…` nested deeper than the decoder's recursion limit
+        return JSONResponse({"error": "the request's JSON is nested too deeply"}, 400)
     if not isinstance(body, dict) or not isinstance(body.get("text"), str):
         return JSONResponse({"error": "expected a JSON object with the spec as `text`"}, 400)
     try:
@@ -155,8 +162,13 @@ async def _json_body(request: Request) -> dict | Response:
     return body
 
 
+async def _on(worker: DaemonWorker, job):
+    """Run CPU-bound `job` on `worker`'s thread; the event loop keeps answering meanwhile."""
+    return await asyncio.get_running_loop().run_in_executor(worker, job)
+
+
 async def _in_thread(lock: threading.Lock, job):
-    """Run CPU-bound `job` in a worker thread (the event loop keeps answering), one at a time."""
+    """Run blocking `job` in a worker thread (the event loop keeps answering), one at a time."""
     from starlette.concurrency import run_in_threadpool
 
     def locked():

@@ -57,6 +57,7 @@ class OwnHosts:
         self.exact = {f"{name.lower()}:{port}" for name in names}
 
     def __contains__(self, authority: str) -> bool:
+        authority = self._with_port(authority)
         if authority in self.exact:
             return True
         if not self.any_ip:
@@ -72,6 +73,12 @@ class OwnHosts:
             return False
         return ":" not in name or name.startswith("[")
 
+    def _with_port(self, authority: str) -> str:
+        """`authority` with its port; browsers leave out the default one (`Host: 127.0.0.1` for
+        port 80), which is then this server's only when it listens on port 80 (RFC 9110 §7.2)."""
+        bare = authority.endswith("]") or ":" not in authority
+        return f"{authority}:80" if bare and self.port == 80 and authority else authority
+
 
 def own_hosts(host: str, port: int) -> OwnHosts:
     """The Host values that name a server bound to `host`:`port` (see OwnHosts)."""
@@ -82,7 +89,9 @@ class Guard:
     """Refuse requests that are not this server's own (Host, Origin) or too large; add headers.
 
     `hosts` holds the authorities (`127.0.0.1:8765`) accepted in Host (an `OwnHosts`, or a set);
-    Origin, when sent, must be `http://` + one of them. WebSocket connections are refused: the
+    Origin, when sent, must be the origin of the page the request is for, `http://` + its Host:
+    a page at `http://localhost:PORT` is another origin than `http://127.0.0.1:PORT` (RFC 6454 §5),
+    and with `--host 0.0.0.0` another machine's address at the same port is another site. WebSocket connections are refused: the
     playground has none."""
 
     def __init__(self, app, hosts, max_body: int):
@@ -105,7 +114,7 @@ class Guard:
         if host not in self.hosts:
             await _refuse(send, 403, "this server answers only to its own address (the Host header names another)")
             return
-        if origin is not None and not (origin.lower().startswith("http://") and origin.lower()[7:] in self.hosts):
+        if origin is not None and origin.lower() != f"http://{host}":
             await _refuse(send, 403, "requests from other sites are refused (the Origin header names another)")
             return
         declared = headers.get("content-length")

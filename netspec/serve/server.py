@@ -4,6 +4,8 @@ background thread (tests, benchmarks, a notebook)."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import socket
 import threading
 import time
@@ -39,6 +41,14 @@ def page_url(host: str, port: int, session: Session) -> str:
     return f"http://{shown}:{port}/?token={session.token}"
 
 
+class _CancelledAtShutdown(logging.Filter):
+    """Drop uvicorn's "Exception in ASGI application" for a request cancelled because the server
+    stops (Ctrl-C during a long check): the person asked for it, a traceback would alarm them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
 def _server(session: Session, sock: socket.socket, host: str):
     import uvicorn
 
@@ -47,7 +57,11 @@ def _server(session: Session, sock: socket.socket, host: str):
 
     app = create_app(session, own_hosts(host, sock.getsockname()[1]))
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
-    return uvicorn.Server(config)
+    server = uvicorn.Server(config)  # its Config sets up uvicorn's loggers: add the filter after
+    uvicorn_errors = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _CancelledAtShutdown) for f in uvicorn_errors.filters):
+        uvicorn_errors.addFilter(_CancelledAtShutdown())
+    return server
 
 
 def serve_forever(session: Session, sock: socket.socket, host: str) -> None:

@@ -45,12 +45,15 @@ class SaveRefused(Exception):
 class Session:
     """What `netspec serve [SPEC]` opened, and the per-run token that every write must carry."""
 
-    def __init__(self, name: str, text: str, path: Path | None, loaded_digest: str, newline: str = "\n"):
+    def __init__(
+        self, name: str, text: str, path: Path | None, loaded_digest: str, newline: str = "\n", bom: bool = False
+    ):
         self.name = name  # shown in the page and used in diagnostics
         self.text = text
         self.path = path  # the file saves go to; None for a bundled example
         self.digest = loaded_digest
-        self.newline = newline  # "\r\n" when the file was written so: kept when saving
+        self.newline = newline  # "\r\n" (or a lone "\r") when the file was written so: kept when saving
+        self.bom = bom  # the file began with a UTF-8 byte-order mark (reading drops it): kept when saving
         self.token = secrets.token_urlsafe(32)
 
     @property
@@ -71,7 +74,9 @@ class Session:
         if disk_digest != base_digest:
             before = current.decode("utf-8", errors="replace").replace("\r\n", "\n") if current is not None else ""
             raise SaveConflict(unified_diff(before, text, self.name), disk_digest)
-        data = text.replace("\r\n", "\n").replace("\n", self.newline)
+        data = ("\ufeff" if self.bom else "") + text.replace("\r\n", "\n").replace("\r", "\n").replace(
+            "\n", self.newline
+        )
         try:
             write_text_atomically(self.path, data)
         except OSError as error:
@@ -102,8 +107,15 @@ def open_session(spec: str | None) -> Session:
         raise UsageError(str(error)) from None
     if data is None:
         raise UsageError(f"{spec} changed while it was read")
-    newline = "\r\n" if b"\r\n" in data else "\n"
-    return Session(spec, source.text, path, digest(data), newline)
+    return Session(spec, source.text, path, digest(data), line_ending(data), data.startswith(b"\xef\xbb\xbf"))
+
+
+def line_ending(data: bytes) -> str:
+    """The line ending a file is written with: Windows' `\r\n` if it has one, old Macs' lone `\r`
+    if it has no `\n` at all, else `\n`."""
+    if b"\r\n" in data:
+        return "\r\n"
+    return "\r" if b"\r" in data and b"\n" not in data else "\n"
 
 
 def read_current(path: Path) -> bytes | None:
