@@ -115,6 +115,18 @@ def test_a_constant_learning_rate_gets_one_tick_at_its_value():
     assert lr.get_ylim()[0] < 0.001 < lr.get_ylim()[1]
 
 
+def test_control_characters_in_a_title_are_escaped_in_the_figure_and_the_png_text(tmp_path):
+    from PIL import Image
+
+    title = "Evil\x1b]0;owned\x07\u202eName on data"
+    path = tmp_path / "curves.png"
+    assert write_curves(path, [row(1, 1.0, 0.5)], title, stopped="data \x1b[2J gone")
+    with Image.open(path) as image:
+        written = image.text["Title"]
+    assert written == "Evil\\x1b]0;owned\\x07\\u202eName on data\nstopped early: data \\x1b[2J gone"
+    assert build_figure([], title)._suptitle.get_text() == written.splitlines()[0]
+
+
 def test_short_reason_keeps_the_first_line_and_cuts_long_ones():
     assert short_reason("loss nan\nhint: lower the lr") == "loss nan"
     assert len(short_reason("x" * 500)) == 110

@@ -22,6 +22,8 @@ import io
 import math
 from pathlib import Path
 
+from netspec.training.text import printable
+
 LOG_SPAN = 100.0  # largest / smallest positive finite loss above which the loss axis is logarithmic
 LR_LOG_SPAN = 10.0
 # Train figures are means over the epoch's steps, while the weights still change; validation and
@@ -62,8 +64,11 @@ def short_reason(message: str, limit: int = 110) -> str:
 
 
 def heading_text(title: str, stopped: str | None = None) -> str:
-    """The figure's title, with a second line saying why the run stopped early."""
-    return f"{title}\nstopped early: {short_reason(stopped)}" if stopped else title
+    """The figure's title, with a second line saying why the run stopped early. The network's and
+    the data's names come from files netspec did not write: control characters are escaped, as on
+    the terminal (netspec.training.text), since the title is also the PNG's Title text."""
+    heading = printable(title)
+    return f"{heading}\nstopped early: {printable(short_reason(stopped))}" if stopped else heading
 
 
 def build_figure(rows: list[dict], title: str, chance: float | None = None, stopped: str | None = None):
