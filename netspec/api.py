@@ -21,12 +21,13 @@ expected, with a did-you-mean.
 
 from __future__ import annotations
 
+import operator
 import os
 
 from netspec import resources
 from netspec.checker import CheckResult, LayerReport, check_source
 from netspec.diagnostics import ERROR, Diagnostic, render_all, summary, terminal_text
-from netspec.loading import UsageError, load_spec
+from netspec.loading import MAX_BYTES, UsageError, load_spec
 from netspec.memory import DEVICES, DTYPE_BYTES, OPTIMIZER_SLOTS, MemoryEstimate, estimate, optimizer_slots
 from netspec.record import Record
 from netspec.source import SourceFile
@@ -354,6 +355,13 @@ def resolve_spec(spec: str | os.PathLike, name: str | None = None) -> tuple[Sour
         raise TypeError(
             f"spec must be spec text (a str), a path (pathlib.Path) or a bundled spec's name, got {type(spec).__name__}"
         )
+    if len(spec) > MAX_BYTES:  # as a file of that size would be: refused before any parsing
+        shown = name or TEXT_NAME
+        raise SpecError(
+            [Diagnostic(ERROR, UNREADABLE, f"spec text of {len(spec):,} characters; specs larger than "
+                        f"{MAX_BYTES // 2**20} MiB are refused", None)],
+            SourceFile(shown, ""),
+        )  # fmt: skip
     if "\n" in spec or "\r" in spec:
         return SourceFile(name or TEXT_NAME, spec), None
     if spec.endswith(SPEC_SUFFIX) or _is_bundled_name(spec):
@@ -400,8 +408,7 @@ def _memory_settings(batch, dtype, optimizer, device, memory) -> dict:
     """The memory arguments of `check`, checked: TypeError for a wrong type, ValueError (with a
     did-you-mean) for a wrong value, before anything is read."""
     if batch is not None:
-        if isinstance(batch, bool) or not isinstance(batch, int):
-            raise TypeError(f"batch must be a whole number (int) or None, got {type(batch).__name__}")
+        batch = _whole(batch, "batch", "a whole number (int) or None")
         if not 1 <= batch <= MAX_BATCH:
             raise ValueError(f"batch must be between 1 and {MAX_BATCH:,}, got {batch:,}")
     _choice("dtype", dtype, DTYPE_BYTES)
@@ -413,13 +420,27 @@ def _memory_settings(batch, dtype, optimizer, device, memory) -> dict:
             limit = parse_bytes(memory)
         except ValueError as error:
             raise ValueError(f"memory: {error}") from None
-    elif isinstance(memory, int) and not isinstance(memory, bool):
+    elif _is_whole(memory):
+        memory = _whole(memory, "memory", "bytes (int) or a size such as '16GiB' (str)")
         if memory < 1:
             raise ValueError(f"memory must be at least one byte, got {memory:,}")
         limit = memory
     else:
         raise TypeError(f"memory must be bytes (int) or a size such as '16GiB' (str), got {type(memory).__name__}")
     return {"batch": batch, "dtype": dtype, "optimizer": optimizer, "device": device, "limit": limit}
+
+
+def _is_whole(value) -> bool:
+    """An int, or what stands for one (numpy.int64, any `__index__`), but not a bool."""
+    return not isinstance(value, bool) and hasattr(type(value), "__index__")
+
+
+def _whole(value, what: str, expected: str) -> int:
+    """`value` as an int: an int, or an integer type that converts exactly (numpy.int64: a batch
+    size from a sweep); a bool, float or str is a TypeError naming what was expected."""
+    if not _is_whole(value) or type(value).__name__ in ("bool", "bool_"):  # numpy.bool_ may have __index__
+        raise TypeError(f"{what} must be {expected}, got {type(value).__name__}")
+    return operator.index(value)
 
 
 def _choice(what: str, value, choices) -> None:

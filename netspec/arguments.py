@@ -89,8 +89,10 @@ def _add_check(commands) -> None:
     check.add_argument(
         "--budget",
         type=_budgets,
+        action="append",
         metavar="KEY=LIMIT,…",
-        help="warn (over-budget) past limits: params=5M,macs=1G,flops=2G,memory=8GiB; --strict fails on them",
+        help="warn (over-budget) past limits: params=5M,macs=1G,flops=2G,memory=8GiB (or one --budget "
+        "each); --strict fails on them",
     )
     check.add_argument(
         "--macs-convention",

@@ -86,13 +86,32 @@ def parse_budgets(text: str) -> tuple[Budget, ...]:
         name = key.lower()
         if name not in KEYS:
             close = difflib.get_close_matches(name, KEYS, n=1, cutoff=0.5)
-            guess = f"did you mean {close[0]!r}? " if close else ""
-            raise ValueError(f"unknown budget {_short(key)!r}: {guess}(the keys are {', '.join(KEYS)})")
+            guess = f": did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"unknown budget {_short(key)!r}{guess} (the keys are {', '.join(KEYS)})")
         if name in budgets:
             raise ValueError(f"{name} is given twice")
         limit = parse_bytes(value) if name == "memory" else parse_count(value)
         budgets[name] = Budget(name, limit, value)
     return tuple(budgets.values())
+
+
+def merge_budgets(groups: list[tuple[Budget, ...]] | tuple[Budget, ...] | None) -> tuple[Budget, ...]:
+    """The budgets of every `--budget` flag together (`--budget params=5M --budget macs=1G`), in
+    the order given; a key given in two flags raises ValueError, as it does within one."""
+    if not groups:
+        return ()
+    if all(isinstance(item, Budget) for item in groups):  # one group (netspec.budgets callers)
+        groups = [groups]
+    merged: dict[str, Budget] = {}
+    for group in groups:
+        for budget in group:
+            if budget.key in merged:
+                raise ValueError(
+                    f"{budget.key} is given twice ({budget.key}={merged[budget.key].text} and "
+                    f"{budget.key}={budget.text}): give each budget once"
+                )
+            merged[budget.key] = budget
+    return tuple(merged.values())
 
 
 def check_budgets(result: CheckResult, memory: MemoryEstimate | None, budgets: tuple[Budget, ...]) -> list[dict]:

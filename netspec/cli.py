@@ -349,12 +349,21 @@ def run_check(args) -> int:
         return run_kinds()
     if not args.specs:
         raise UsageError("check needs a spec file: netspec check FILE.net (or several, or a folder)")
+    if args.budget:  # one group of budgets per --budget flag
+        from netspec.budgets import merge_budgets
+
+        try:
+            args.budget = merge_budgets(args.budget)
+        except ValueError as error:
+            raise UsageError(f"--budget: {error}") from None
     palette = Palette(not args.json and wants_color(args.color, sys.stdout))
     if len(args.specs) == 1 and not _is_folder(args.specs[0]):
         return _check_one(args, args.specs[0], palette)
     if args.explain:
         raise UsageError("--explain shows one spec's table: give one file")
-    return _check_many(args, _expand_folders(args.specs), palette)
+    if args.specs.count(STDIN) > 1:
+        raise UsageError("- (standard input) is given more than once: it can be read only once")
+    return _check_many(args, _unique(_expand_folders(args.specs)), palette)
 
 
 def _check_one(args, name: str, palette: Palette) -> int:
@@ -432,6 +441,21 @@ def _expand_folders(names: list[str]) -> list[str]:
     return expanded
 
 
+def _unique(names: list[str]) -> list[str]:
+    """`names` without repeats: a file named twice (`a.net a.net`, `specs/ specs/lenet.net`,
+    `./a.net a.net`) is checked once, where it first appears."""
+    seen, unique = set(), []
+    for name in names:
+        try:
+            key = name if name == STDIN else os.path.realpath(name)
+        except (OSError, ValueError):
+            key = name
+        if key not in seen:
+            seen.add(key)
+            unique.append(name)
+    return unique
+
+
 def _check_many(args, names: list[str], palette: Palette) -> int:
     """A line per spec (`specs/lenet.net: ok — 61,706 params, 416 K MACs, 7 layers`) and its
     diagnostics; with --json, one schema-2 object per line (JSON Lines). Exit 2 when a spec could
@@ -455,7 +479,7 @@ def _check_many(args, names: list[str], palette: Palette) -> int:
             continue
         if note:
             print(terminal_text(note), file=sys.stderr)
-        result, memory, extra_json, _ = _checked(args, source)
+        result, memory, extra_json, extra_text = _checked(args, source)
         failed += _exit_code(args, result) != EXIT_OK
         if args.json:
             print(_json_text(json_report(result, memory, args.memory) | extra_json, indent=None))
@@ -464,9 +488,11 @@ def _check_many(args, names: list[str], palette: Palette) -> int:
         shown = render_all(result.diagnostics.sorted(), result.source, palette)
         if shown:
             print(shown)
+        if extra_text:  # --macs-convention: the comparison under the spec's line
+            print(extra_text.strip("\n"))
     if not args.json:
-        print(f"{len(names)} specs: {len(names) - failed - unreadable} ok, {failed} with problems, "
-              f"{unreadable} unreadable")  # fmt: skip
+        print(f"{len(names)} spec{'s' * (len(names) != 1)}: {len(names) - failed - unreadable} ok, "
+              f"{failed} with problems, {unreadable} unreadable")  # fmt: skip
     return EXIT_USAGE if unreadable else EXIT_SPEC_ERRORS if failed else EXIT_OK
 
 

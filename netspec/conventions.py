@@ -68,9 +68,9 @@ def parse_convention(text: str) -> str:
     if name in CONVENTIONS or name == ALL:
         return name
     close = difflib.get_close_matches(name, (*CONVENTIONS, ALL), n=1, cutoff=0.5)
-    guess = f"did you mean {close[0]!r}? " if close else ""
+    guess = f": did you mean {close[0]!r}?" if close else ""
     shown = text if len(text) <= 24 else text[:24] + "…"
-    raise ValueError(f"unknown MAC convention {shown!r}: {guess}(one of {', '.join(CONVENTIONS)} or {ALL})")
+    raise ValueError(f"unknown MAC convention {shown!r}{guess} (one of {', '.join(CONVENTIONS)} or {ALL})")
 
 
 def layer_counts(layer: LayerReport, convention: str) -> dict[str, int]:

@@ -264,3 +264,24 @@ def test_no_pooling_hint_when_the_largest_layer_is_no_flattening_fc(capsys, smal
     assert "globalavgpool" in out
     code, out, _ = run_check(capsys, "resnet18.net", "--budget", "params=1M")  # a conv is largest
     assert "[over-budget]" in out and "globalavgpool" not in out.split("hint:")[1].split("\n")[0]
+
+
+# --- audit findings ------------------------------------------------------------------------------
+
+
+def test_budgets_of_several_flags_all_count(small, capsys):
+    code, out, _ = run_check(capsys, small, "--budget", "params=1", "--budget", "macs=1", "--json")
+    assert [row["key"] for row in json.loads(out)["budgets"]] == ["params", "macs"]
+    assert code == 0
+
+
+def test_a_key_in_two_budget_flags_is_a_usage_error(small, capsys):
+    code, out, err = run_check(capsys, small, "--budget", "params=1", "--budget", "macs=1,params=2")
+    assert code == 2 and out == ""
+    assert "netspec: error: --budget: params is given twice (params=1 and params=2)" in err
+
+
+def test_an_unknown_key_without_a_guess_reads_cleanly():
+    with pytest.raises(ValueError) as caught:
+        parse_budgets("speed=5")
+    assert str(caught.value) == "unknown budget 'speed' (the keys are params, macs, flops, memory)"

@@ -143,3 +143,44 @@ def test_names_with_escape_characters_are_shown_escaped(tmp_path, capsys):
     assert "\x1b" not in out and "\x07" not in out
     assert "a\\x1b[2Jb.net: 1 error" in out and "gone\\x1b]0;x\\x07.net: error:" in out
     assert code == 2
+
+
+# --- audit findings ------------------------------------------------------------------------------
+
+
+def test_stdin_twice_is_a_usage_error_not_an_empty_second_spec(folder, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(GOOD.encode())))
+    code, out, err = run(["check", "-", "-"], capsys)
+    assert code == 2 and out == ""
+    assert err.startswith("netspec: error: - (standard input) is given more than once")
+
+
+def test_a_file_named_twice_is_checked_once(folder, capsys):
+    good = folder / "b_good.net"
+    code, out, _ = run(["check", str(good), str(folder / "." / "b_good.net"), str(folder)], capsys)
+    assert out.count("b_good.net: ok") == 1
+    assert out.rstrip().endswith("3 specs: 2 ok, 1 with problems, 0 unreadable")  # b_good, c_warns; a_bad
+    assert code == 1
+
+
+def test_one_spec_is_counted_in_the_singular(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, _ = run(["check", str(empty)], capsys)
+    assert out.rstrip().endswith("1 spec: 0 ok, 0 with problems, 1 unreadable") and code == 2
+
+
+def test_macs_conventions_are_shown_for_each_of_many_specs(folder, capsys):
+    good, warns = folder / "b_good.net", folder / "c_warns.net"
+    code, out, _ = run(["check", str(good), str(warns), "--macs-convention", "ptflops"], capsys)
+    assert out.count("MACs per sample under other tools' conventions") == 2
+    first, second = out.split(f"{warns}:", 1)
+    assert "ptflops" in first and "ptflops" in second
+    assert code == 0
+
+
+def test_colour_always_never_reaches_many_json_lines(folder, capsys):
+    code, out, _ = run(["check", str(folder), str(folder / "missing.net"), "--json", "--color", "always"], capsys)
+    assert "\x1b" not in out
+    assert [json.loads(line)["schema"] for line in out.splitlines()] == [2, 2, 2, 2]
+    assert code == 2

@@ -268,3 +268,12 @@ def test_the_flags_keep_check_free_of_torch():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip().endswith("False")
     assert "[over-budget]" in result.stdout and "fvcore" in result.stdout
+
+
+def test_an_unknown_convention_without_a_guess_lists_them(capsys):
+    assert main(["check", "lenet.net", "--macs-convention", "zzzz"]) == 2
+    err = capsys.readouterr().err
+    assert err.rstrip().endswith(
+        "argument --macs-convention: unknown MAC convention 'zzzz' (one of netspec, ptflops, thop, fvcore, "
+        "torchinfo or all)"
+    )
