@@ -272,3 +272,76 @@ def test_the_bundle_names_no_address_it_could_fetch():
         text = static.joinpath(name).read_text(encoding="utf-8")
         urls = set(re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"'`)]*", text))
         assert urls <= {"http://www.w3.org/2000/svg", "//www.w3.org/2000/svg"}, (name, urls)
+
+
+# --- opening the browser ---------------------------------------------------------------------
+
+
+def test_a_browser_is_opened_only_where_one_can_show_the_page():
+    from netspec.serve.command import can_open_browser
+
+    assert can_open_browser({}, "darwin") and can_open_browser({}, "win32")
+    assert not can_open_browser({"TERM": "xterm"}, "linux")
+    assert not can_open_browser({"DISPLAY": ""}, "linux")
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
+        assert can_open_browser({name: ":0"}, "linux")
+
+
+def serve_with_browser(tmp_path, environ: dict) -> tuple[str, str, bool]:
+    """Run `netspec serve` (browser wanted) with `environ` and a `www-browser`/`my-browser` on PATH
+    that records being started and then blocks; fetch the page; return (stdout, stderr, started)."""
+    import os
+    import signal
+    import urllib.request
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    marker = tmp_path / "browser-started"
+    for name in ("www-browser", "my-browser"):
+        script = bin_dir / name
+        script.write_text(f"#!/bin/sh\ntouch {marker}\nexec sleep 600 >/dev/null 2>&1\n", encoding="utf-8")
+        script.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER")}
+    env.update(environ, PATH=f"{bin_dir}{os.pathsep}{env.get('PATH', '')}", TERM="xterm")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "netspec", "serve", "lenet", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        start_new_session=True,  # the fake browser is in its group: stopped with it below
+    )
+    try:
+        lines = [process.stdout.readline() for _ in range(3)]
+        url = re.search(r"http://127\.0\.0\.1:\d+/\?token=[\w-]+", lines[1]).group(0)
+        with urllib.request.urlopen(url, timeout=20) as response:  # served while any browser blocks
+            assert response.status == 200
+        deadline = time.monotonic() + 10
+        while "BROWSER" in environ and not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            out, err = process.communicate(timeout=30)
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # the fake browser's `sleep`, if it is there
+            except ProcessLookupError:
+                pass
+    return "".join(lines) + out, err, marker.exists()
+
+
+def test_without_a_display_no_text_browser_takes_over_the_terminal(tmp_path):
+    """Finding: over ssh (no DISPLAY) with lynx or w3m installed, `netspec serve` started the text
+    browser in the foreground, before serving: the terminal was taken and the page never came."""
+    out, err, started = serve_with_browser(tmp_path, {})
+    assert not started
+    assert "open this address in a browser; Ctrl-C stops the server." in out
+    assert "no display to open a browser on" in err and "ssh -L" in err
+
+
+def test_a_browser_command_that_blocks_does_not_stop_the_server(tmp_path):
+    out, _, started = serve_with_browser(tmp_path, {"BROWSER": "my-browser"})
+    assert started
+    assert "opening it in your browser; Ctrl-C stops the server." in out

@@ -7,6 +7,7 @@ netspec serve vgg16 --port 0 --no-browser   # a free port; print the address, op
 
 from __future__ import annotations
 
+import os
 import sys
 
 from netspec.loading import UsageError
@@ -59,11 +60,32 @@ def run(args) -> int:
         )
     url = page_url(args.host, port, session)
     what = terminal_text(session.name) + ("" if session.can_save else " (a bundled example: download to keep changes)")
-    print(f"netspec serve: {what}\n  {url}\n  Ctrl-C stops it.", flush=True)
-    if not args.no_browser:
+    opening = not args.no_browser and can_open_browser(os.environ, sys.platform)
+    todo = "opening it in your browser" if opening else "open this address in a browser"
+    print(f"netspec serve: {what}\n  {url}\n  {todo}; Ctrl-C stops the server.", flush=True)
+    if not args.no_browser and not opening:
+        print(
+            "netspec serve: no display to open a browser on (DISPLAY, WAYLAND_DISPLAY and BROWSER are unset); "
+            f"from another machine: ssh -L {port}:127.0.0.1:{port} THIS-HOST, then open the address there",
+            file=sys.stderr,
+        )
+    if opening:
+        import threading
         import webbrowser
 
-        webbrowser.open(url)
+        # In a thread: some browsers' commands only return when the browser is closed, and the
+        # socket is already listening, so the page loads as soon as the server starts.
+        threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
     serve_forever(session, sock, args.host)
     print("netspec serve: stopped", file=sys.stderr)
     return 0
+
+
+def can_open_browser(environ, platform: str) -> bool:
+    """Whether opening a browser can show the page: on macOS and Windows always; elsewhere only
+    with a graphical display (`DISPLAY`, `WAYLAND_DISPLAY`) or a browser chosen in `BROWSER`.
+    Without them Python's `webbrowser` falls back to a text browser (lynx, w3m) that takes over
+    the terminal, blocks until it is closed and cannot run the page's script."""
+    if platform == "darwin" or platform.startswith(("win", "cygwin")):
+        return True
+    return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"))
