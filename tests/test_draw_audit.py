@@ -187,3 +187,16 @@ def test_draw_of_a_spec_with_errors_writes_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{spec}:3:" in err and "error:" in err
     assert not target.exists() and list(Path(tmp_path).iterdir()) == [spec]
+
+
+# --- bidirectional controls in a name --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202d", "\u2066", "\u2067", "\u2068", "\u2069", "\u200f", "\u061c"])
+def test_bidi_controls_in_a_network_name_do_not_reach_the_svg(control):
+    result = check_text(f'network "safe{control}evil"\ninput 3x8x8\nconv 4 3x3\n', "bidi.net")
+    assert result.ok
+    for options in ({}, {"style": "graph"}, {"rf": "conv1"}):
+        svg = draw_svg(result, **options)
+        assert control not in svg
+        assert "safe\ufffdevil" in svg

@@ -104,7 +104,9 @@ class Picture:
 def escape(text: str) -> str:
     """Text safe in XML content and in a double- or single-quoted attribute: `& < > " '` as
     entities, characters XML 1.0 forbids (controls, lone surrogates, U+FFFE/U+FFFF) as U+FFFD,
-    and line breaks as spaces (every text is one line)."""
+    bidirectional controls too (U+202A–U+202E, U+2066–U+2069, U+200E, U+200F, U+061C: a right-to-left
+    override in a network's name would show its text reordered, as the terminal's `\u202e` does
+    not), and line breaks as spaces (every text is one line)."""
     out = []
     for ch in str(text):
         code = ord(ch)
@@ -112,13 +114,14 @@ def escape(text: str) -> str:
             out.append(_ENTITIES[ch])
         elif ch in "\t\n\r":
             out.append(" ")
-        elif code < 0x20 or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) or 0x7F <= code <= 0x9F:
+        elif code < 0x20 or 0xD800 <= code <= 0xDFFF or code in (0xFFFE, 0xFFFF) or 0x7F <= code <= 0x9F or ch in _BIDI:
             out.append("\ufffd")
         else:
             out.append(ch)
     return "".join(out)
 
 
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
 
 
