@@ -30,6 +30,8 @@ LR_LOG_SPAN = 10.0
 # test are measured with the weights at the epoch's end — why train loss can sit above test loss.
 TRAIN_LABEL = "train (during epoch)"
 ACCURACY_KEYS = (("train_acc", TRAIN_LABEL), ("val_acc", "validation"), ("test_acc", "test"))
+# One colour per split in both panels, none of them the best epoch's green or the stop's red.
+SPLIT_COLORS = {TRAIN_LABEL: "#1f77b4", "validation": "#ff7f0e", "test": "#7e57c2"}
 LOSS_KEYS = (("loss", TRAIN_LABEL), ("val_loss", "validation"), ("test_loss", "test"))
 
 
@@ -128,7 +130,7 @@ def _plot_loss(axes, rows: list[dict], epochs: list[int]) -> None:
         if not any(v is not None for v in values):
             continue
         shown = [v if _finite(v) and (scale == "linear" or v > 0) else float("nan") for v in values]
-        axes.plot(epochs, shown, marker="o", label=label)
+        axes.plot(epochs, shown, marker="o", label=label, color=SPLIT_COLORS[label])
         bad_epochs += [e for e, v in zip(epochs, values) if v is not None and not _finite(v)]
     if bad_epochs:
         axes.plot(
@@ -159,7 +161,7 @@ def _plot_lr(axes, rows: list[dict], epochs: list[int]) -> None:
     if positive and max(positive) / min(positive) > LR_LOG_SPAN:
         axes.set_yscale("log")
     if positive:
-        axes.plot(epochs, [v if _finite(v) else float("nan") for v in values], marker=".", color="#6a1b9a")
+        axes.plot(epochs, [v if _finite(v) else float("nan") for v in values], marker=".", color="#455a64")
     if positive and max(positive) == min(positive):  # one tick at the value, not ±5% of it
         axes.set_yticks([positive[0]], labels=[f"{positive[0]:g}"])
         axes.set_ylim(0.5 * positive[0], 1.5 * positive[0])
@@ -175,7 +177,8 @@ def _plot_accuracy(axes, rows: list[dict], epochs: list[int], chance: float | No
     for key, label in ACCURACY_KEYS:
         values = [r.get(key) for r in rows]
         if any(_finite(v) for v in values):
-            axes.plot(epochs, [100 * v if _finite(v) else float("nan") for v in values], marker="o", label=label)
+            shown = [100 * v if _finite(v) else float("nan") for v in values]
+            axes.plot(epochs, shown, marker="o", label=label, color=SPLIT_COLORS[label])
     if chance is not None and 0 < chance < 1:
         axes.axhline(100 * chance, color="#757575", linestyle="--", linewidth=1, label=f"chance ({100 * chance:.3g}%)")
 
