@@ -1,4 +1,6 @@
-"""The training loop of `netspec train`, and `evaluate`, the accuracy on a split (also `netspec eval`'s).
+"""The training loop of `netspec train`. The loss and the scores of a split are in scoring.py, the
+memory estimate and the out-of-memory answer in memory_report.py, what a stop leaves in
+stop_outputs.py.
 
 One step, for a batch of B samples (B/N in each of N processes):
 
