@@ -41,6 +41,7 @@ DEFAULT_LIMIT = 16 * 2**30  # 16 GiB, `netspec check --memory`'s default
 MAX_BATCH = 2**31 - 1  # beyond any memory; larger would overflow the estimate's floats (as the CLI's)
 TEXT_NAME = "<spec>"  # what spec text is reported under unless `name=` says otherwise
 SPEC_SUFFIX = ".net"
+TORCH_MODULES = ("torch", "safetensors", "numpy")  # what `netspec[torch]` installs for building a model
 UNREADABLE = "unreadable"  # the code of the one diagnostic of a spec that cannot be read
 
 
@@ -259,8 +260,16 @@ def build(spec: str | os.PathLike, *, name: str | None = None) -> nn.Module:
     in memory (netspec.training.model; no file is written or read). Imports torch. Raises
     SpecError when the spec has errors or cannot be read."""
     result, _ = _compilable(spec, name)
-    from netspec.training.model import compiled_model_class  # torch: only here
-
+    try:
+        from netspec.training.model import compiled_model_class  # torch: only here
+    except ImportError as error:
+        if (error.name or "").split(".")[0] not in TORCH_MODULES:
+            raise
+        raise ImportError(
+            f"netspec.build needs PyTorch, which cannot be imported here ({error}): pip install "
+            "'netspec[torch]'; netspec.check and netspec.compile work without it",
+            name=error.name,
+        ) from None
     return compiled_model_class(result)()
 
 

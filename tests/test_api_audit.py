@@ -94,3 +94,31 @@ def test_draw_leaves_a_disabled_collector_disabled():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+# --- build without torch ---------------------------------------------------------------------------
+
+BLOCK_TORCH = """
+import sys, importlib.abc
+class NoTorch(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name.split(".")[0] == "torch":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoTorch())
+import netspec
+print(netspec.check("lenet").params)
+print(len(netspec.compile("lenet")) > 0)
+try:
+    netspec.build("lenet")
+except ImportError as error:
+    print(type(error).__name__, error.name, error)
+"""
+
+
+def test_build_without_torch_says_what_to_install_and_check_still_works():
+    done = subprocess.run([sys.executable, "-c", BLOCK_TORCH], capture_output=True, text=True, timeout=120)
+    lines = done.stdout.splitlines()
+    assert done.returncode == 0, done.stderr
+    assert lines[0] == str(netspec.check("lenet").params) and lines[1] == "True"
+    assert lines[2].startswith("ImportError torch netspec.build needs PyTorch")
+    assert "pip install 'netspec[torch]'" in lines[2] and "Traceback" not in done.stderr
