@@ -16,7 +16,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import unquote
 
 from lsprotocol import types
@@ -31,6 +30,7 @@ from netspec.lsp.navigation import definition, document_symbols
 from netspec.lsp.positions import ENCODINGS, UTF16, from_lsp
 from netspec.lsp.publish import lsp_diagnostics
 from netspec.lsp.ranges import span_range
+from netspec.serve.worker import DaemonWorker
 
 DEBOUNCE_S = 0.15  # after a change: typing a word does not check every letter
 log = logging.getLogger(__name__)
@@ -42,7 +42,9 @@ class Documents:
 
     def __init__(self, read: Callable[[str], str | None]):
         self.read = read
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="netspec-check")
+        # A daemon thread: an `exit` during the check of a huge document ends the process at once
+        # instead of waiting for the check (ThreadPoolExecutor's threads are joined at exit).
+        self.executor = DaemonWorker("netspec-check")
         self.checks: dict[str, tuple[str, asyncio.Future]] = {}
         self.pending: dict[str, asyncio.Task] = {}
 
@@ -223,6 +225,8 @@ def serve_stdio() -> int:
     """Serve one client over stdin/stdout until it says `exit`: 0 when `shutdown` came first, else 1
     (LSP 3.17, "exit"). The protocol gets its own handle on stdout, and `print` goes to stderr
     meanwhile, so that nothing else can write into the message stream."""
+    if _is_terminal(sys.stdin):
+        _explain_to_a_person()
     server = build_server()
     protocol_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     stdout, sys.stdout = sys.stdout, sys.stderr
@@ -233,3 +237,34 @@ def serve_stdio() -> int:
         if not protocol_out.closed:
             protocol_out.close()
     return 0 if getattr(server.protocol, "_shutdown", True) else 1
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError, OSError):  # closed or replaced stdin
+        return False
+
+
+TERMINAL_NOTE = (
+    "netspec lsp: this is a language server: an editor starts it and talks to it in JSON-RPC over "
+    "stdin/stdout (set-up for VS Code, Neovim and Helix: docs/editors.md). There is nothing to type "
+    "here; to check a spec, run `netspec check FILE`. Ctrl-C or Ctrl-D quits.\n"
+)
+
+
+def _explain_to_a_person() -> None:
+    """`netspec lsp` typed in a terminal: say what it is instead of waiting silently, and let
+    Ctrl-C quit (pygls catches KeyboardInterrupt, then waits for its stdin reader, which a terminal
+    never wakes: the first Ctrl-C did nothing)."""
+    import signal
+
+    sys.stderr.write(TERMINAL_NOTE)
+    sys.stderr.flush()
+
+    def quit_now(signum, frame):
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+        os._exit(130)  # 128 + SIGINT, as a shell reports a process ended by Ctrl-C
+
+    signal.signal(signal.SIGINT, quit_now)

@@ -1,4 +1,5 @@
 """One background thread for CPU-bound jobs (a check, a compile, a drawing), one job at a time,
+(used by `netspec serve` and `netspec lsp`)
 that never keeps the process alive.
 
 `concurrent.futures.ThreadPoolExecutor` and anyio's worker threads are joined when Python exits,

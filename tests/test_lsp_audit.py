@@ -1,0 +1,146 @@
+"""Regression tests from a hostile audit of `netspec lsp` (2026-11-23): the server driven by hand,
+over raw JSON-RPC frames, as a confused person in a terminal and as a client that leaves early."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+pytest.importorskip("pygls")
+
+SERVER = [sys.executable, "-m", "netspec", "lsp"]
+
+
+def frame(message: dict | None) -> bytes:
+    body = json.dumps(message).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+class RawClient:
+    """A language client reduced to frames on a pipe: what arrives is collected by a thread."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.messages: list[dict] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=self.process.stderr.read, daemon=True).start()  # never let it fill
+
+    def _read(self) -> None:
+        out = self.process.stdout
+        while True:
+            length = None
+            line = out.readline()
+            if not line:
+                return
+            while line.strip():
+                name, _, value = line.decode("ascii").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+                line = out.readline()
+            self.messages.append(json.loads(out.read(length)))
+
+    def send(self, method: str, params, id: int | None = None) -> None:
+        message = {"jsonrpc": "2.0", "method": method, "params": params}
+        if id is not None:
+            message["id"] = id
+        self.process.stdin.write(frame(message))
+        self.process.stdin.flush()
+
+    def wait_for(self, predicate, timeout: float = 60):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for message in list(self.messages):
+                if predicate(message):
+                    return message
+            time.sleep(0.01)
+        return None
+
+
+def test_exit_during_the_check_of_a_huge_document_ends_the_server_at_once():
+    """Finding: `shutdown` + `exit` while a 100,000-line document was being checked took 22 s to
+    end the process (Python joined the check's worker thread at exit). The check's thread is now a
+    daemon: the process ends as soon as `exit` is read."""
+    client = RawClient()
+    client.send("initialize", {"processId": None, "rootUri": None, "capabilities": {}}, id=1)
+    assert client.wait_for(lambda m: m.get("id") == 1)
+    client.send("initialized", {})
+    uri = "file:///work/huge.net"
+    text = "input 1x8x8\n" + "convv 3\n" * 100_000  # a did-you-mean per line: seconds of checking
+    client.send(
+        "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "netspec", "version": 1, "text": text}}
+    )
+    time.sleep(1.0)
+    client.send("shutdown", None, id=2)
+    assert client.wait_for(lambda m: m.get("id") == 2, timeout=30), "shutdown is answered during the check"
+    client.send("exit", None)
+    started = time.monotonic()
+    client.process.wait(timeout=120)
+    waited = time.monotonic() - started
+    assert client.process.returncode == 0
+    published = client.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics", timeout=0)
+    if published is None:  # the check was still running at `exit`: the server did not wait for it
+        assert waited < 10, waited
+
+
+def run_in_a_terminal(keys: bytes) -> tuple[bytes, int | None]:
+    """`netspec lsp` with a pseudo-terminal as its controlling terminal (as when typed in a shell):
+    what it prints within 30 s of starting, then its exit code once `keys` are typed."""
+    pty = pytest.importorskip("pty")
+    import fcntl
+    import select
+    import termios
+
+    def own_terminal():
+        os.setsid()
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(SERVER, stdin=follower, stdout=follower, stderr=follower, preexec_fn=own_terminal)
+    os.close(follower)
+    printed = b""
+    try:
+        deadline = time.monotonic() + 30
+        while b"quits" not in printed and time.monotonic() < deadline:
+            if select.select([leader], [], [], 0.1)[0]:
+                printed += os.read(leader, 4096)
+        os.write(leader, keys)
+        try:
+            code = process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            code = None
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(leader)
+    return printed, code
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
+def test_typed_in_a_terminal_it_says_what_it_is_and_ctrl_c_quits():
+    """Finding: `netspec lsp` typed by mistake waited silently, and Ctrl-C did nothing (pygls
+    caught the KeyboardInterrupt, then waited for its reader of the terminal)."""
+    printed, code = run_in_a_terminal(b"\x03")
+    assert b"this is a language server" in printed and b"docs/editors.md" in printed
+    assert b"netspec check FILE" in printed
+    assert code == 130
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
+def test_typed_in_a_terminal_ctrl_d_quits():
+    printed, code = run_in_a_terminal(b"\x04")
+    assert b"Ctrl-C or Ctrl-D quits" in printed
+    assert code == 1  # no `shutdown` came first (LSP 3.17, "exit")
+
+
+def test_started_by_an_editor_it_prints_nothing_for_a_person():
+    """The note is for a terminal only: on a pipe, stderr stays quiet (some editors show it)."""
+    result = subprocess.run(SERVER, input=b"", capture_output=True, timeout=60)
+    assert b"this is a language server" not in result.stderr
+    assert result.stdout == b""
