@@ -200,3 +200,17 @@ def test_bidi_controls_in_a_network_name_do_not_reach_the_svg(control):
         svg = draw_svg(result, **options)
         assert control not in svg
         assert "safe\ufffdevil" in svg
+
+
+@pytest.mark.parametrize("direction", ["down", "right"])
+def test_a_graph_of_only_an_input_has_no_arrow_to_nothing(direction):
+    svg = draw_svg(check_text("input 3x32x32\n", "only.net"), style="graph", direction=direction)
+    root = ET.fromstring(svg)
+    assert [e.text for e in root.iter(NS + "text")] == ["input", "3×32×32"]
+    assert not [e for e in root.iter() if e.tag in (NS + "polygon", NS + "polyline", NS + "path", NS + "line")]
+
+
+def test_a_graph_with_layers_still_has_its_first_edge():
+    svg = draw_svg(check_text("input 3x32x32\nconv 4 3x3\n", "one.net"), style="graph")
+    root = ET.fromstring(svg)
+    assert [e for e in root.iter() if e.tag in (NS + "polygon", NS + "polyline", NS + "path", NS + "line")]

@@ -272,7 +272,7 @@ class GraphLayout:
         for column in self.columns(units):
             extent = self.measure_sequence(column, trailing=True)
             if previous is None:
-                start = self.place_input(entry, 0.0, c)
+                start = self.place_input(entry, 0.0, c, edge=bool(column))
                 after = max(extent.after, self.measure_input(entry).after)
             else:
                 end, axis, reach = previous
@@ -296,7 +296,9 @@ class GraphLayout:
         main, cross = (h, w) if self.down else (w, h)
         return Extent(main, cross / 2, cross / 2)
 
-    def place_input(self, entry, m: float, c: float) -> float:
+    def place_input(self, entry, m: float, c: float, edge: bool = True) -> float:
+        """The input box at `m`, and the edge out of it unless the network has no layers (an arrow
+        to nothing would say there is something after it)."""
         lines = self.input_lines(entry)
         w, h = self.box_size(lines)
         main, cross = (h, w) if self.down else (w, h)
@@ -307,7 +309,7 @@ class GraphLayout:
         for text, size in lines:
             baseline += line_height(size)
             self.canvas.text(x + w / 2, baseline - 0.3 * size, text, size, cls="label", owner=owner, bold=size == FONT)
-        return self.place_gap(None, m + main, c)
+        return self.place_gap(None, m + main, c) if edge else m + main
 
 
 def repeat_badge(unit: Repeat) -> str:
