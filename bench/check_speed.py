@@ -6,7 +6,7 @@
 
 How the whole-process timings are measured. netspec is installed as a user installs it: not
 editable, into a fresh virtual environment (`python -m venv /tmp/benchvenv`, then
-`/tmp/benchvenv/bin/pip install /work/main` — it needs only lark), so that no editable-install path
+`/tmp/benchvenv/bin/pip install /work/main` — it needs no other package), so that no editable-install path
 hook, test dependency or `.pth` file of the development environment slows the start. pip compiles
 the bytecode at install time, so every run reads cached bytecode (this environment sets
 PYTHONDONTWRITEBYTECODE=1; a run would otherwise never cache it). The script (re)installs the
