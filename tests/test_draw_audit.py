@@ -214,3 +214,53 @@ def test_a_graph_with_layers_still_has_its_first_edge():
     svg = draw_svg(check_text("input 3x32x32\nconv 4 3x3\n", "one.net"), style="graph")
     root = ET.fromstring(svg)
     assert [e for e in root.iter() if e.tag in (NS + "polygon", NS + "polyline", NS + "path", NS + "line")]
+
+
+# --- a repeat's bracket is never split across rows ---------------------------------------------------
+
+
+class FakeColumn:
+    def __init__(self, repeat):
+        self.repeat = repeat
+
+
+@st.composite
+def marked_columns(draw):
+    """Columns with repeat marks (count, span) as columns_of makes them: nested spans inside."""
+    count = draw(st.integers(1, 40))
+    marks: list = [None] * count
+    for _ in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, count - 1))
+        span = draw(st.integers(1, count - start))
+        marks[start] = (draw(st.integers(2, 9)), span)
+    return [FakeColumn(mark) for mark in marks]
+
+
+@given(marked_columns())
+def test_unbroken_groups_keep_every_repeat_whole_and_every_column_once(columns):
+    from netspec.draw.blocks import unbroken_groups
+
+    groups = unbroken_groups(columns)
+    assert [c for group in groups for c in group] == columns and all(groups)
+    where = {id(c): g for g, group in enumerate(groups) for c in group}
+    for index, column in enumerate(columns):
+        if column.repeat:
+            last = columns[index + column.repeat[1] - 1]
+            assert where[id(column)] == where[id(last)]
+
+
+@pytest.mark.parametrize("direction", ["right", "down"])
+@pytest.mark.parametrize("name", ["mobilenet_v2", "resnet50", "densenet121", "vgg16"])
+def test_blocks_rows_keep_each_repeat_on_one_row(name, direction):
+    from netspec.draw import structure
+    from netspec.draw.blocks import BlocksLayout, columns_of
+
+    result = checked(name)
+    units = structure.elide(structure.collapse(structure.build(result.layers)), limit=120)
+    columns = columns_of(result, units, True, 1.0)
+    rows = BlocksLayout(direction, set()).rows(columns)
+    assert [c for row in rows for c in row] == columns
+    row_of = {id(c): r for r, row in enumerate(rows) for c in row}
+    for index, column in enumerate(columns):
+        if column.repeat:
+            assert row_of[id(column)] == row_of[id(columns[index + column.repeat[1] - 1])], (name, index)

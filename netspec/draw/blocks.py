@@ -126,6 +126,21 @@ def _add_columns(columns: list, units: list, labels: bool, scale: float) -> None
             columns.append(Column(unit.output, size, lines, [], scale))
 
 
+def unbroken_groups(columns: list[Column]) -> list[list[Column]]:
+    """The columns in groups that a row never splits: the columns of a repeat (its bracket and
+    "×N" would otherwise mark only the part on one row), each other column alone."""
+    groups, first = [], 0
+    while first < len(columns):
+        end, index = first + 1, first
+        while index < end:  # a repeat starting inside another one may end after it
+            if columns[index].repeat:
+                end = max(end, index + columns[index].repeat[1])
+            index += 1
+        groups.append(columns[first:end])
+        first = end
+    return groups
+
+
 class BlocksLayout:
     def __init__(self, direction: str, highlight: set[str]):
         self.canvas = Canvas(direction)
@@ -143,9 +158,15 @@ class BlocksLayout:
         across = line_height(SMALL) + 6 + column.body_height + 6 + column.caption_height()
         return along, across
 
+    def rows(self, columns: list[Column]) -> list[list[Column]]:
+        """The columns wrapped into rows (columns of boxes, `down`) of even length; a repeat's
+        columns stay on one row, under its bracket."""
+        groups = unbroken_groups(columns)
+        lengths = [sum(self.cell(column)[0] for column in group) for group in groups]
+        return [[column for index in line for column in groups[index]] for line in wrap(lengths, WRAP)]
+
     def draw(self, columns: list[Column], title: str) -> Picture:
-        lines = wrap([self.cell(column)[0] for column in columns], WRAP)
-        rows = [[columns[index] for index in line] for line in lines]
+        rows = self.rows(columns)
         offset = 0.0
         for row in rows:
             offset = self.draw_row(row, offset) + ROW_GAP
