@@ -144,3 +144,67 @@ def test_started_by_an_editor_it_prints_nothing_for_a_person():
     result = subprocess.run(SERVER, input=b"", capture_output=True, timeout=60)
     assert b"this is a language server" not in result.stderr
     assert result.stdout == b""
+
+
+def open_and_initialize(client: RawClient) -> None:
+    client.send("initialize", {"processId": None, "rootUri": None, "capabilities": {}}, id=1)
+    assert client.wait_for(lambda m: m.get("id") == 1)
+    client.send("initialized", {})
+
+
+def labels(answer: dict) -> set[str]:
+    result = answer["result"]
+    return {item["label"] for item in (result["items"] if isinstance(result, dict) else result)}
+
+
+HUGE_TAIL = "convv 3\n" * 100_000  # seconds of checking (a did-you-mean per line)
+
+
+def test_completion_does_not_wait_for_the_check_of_a_huge_document():
+    """Finding: completion waited for the whole check of the current text: 20 to 50 s per request
+    while typing in a 100,000-line document. It now reads the current text at once, with the
+    block names of the last check done (a brief wait for the very first)."""
+    client = RawClient()
+    try:
+        open_and_initialize(client)
+        uri = "file:///work/blocks.net"
+        small = "input 3x32x32\nblock stage width {\n  conv width 3x3\n}\n"
+        client.send(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "netspec", "version": 1, "text": small}},
+        )
+        assert client.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        huge = small + "st\n" + HUGE_TAIL
+        client.send(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": huge}]},
+        )
+        time.sleep(0.5)  # the debounce has passed: the huge text's check is under way
+        position = {"textDocument": {"uri": uri}, "position": {"line": 4, "character": 2}}
+        client.send("textDocument/completion", position, id=2)
+        answer = client.wait_for(lambda m: m.get("id") == 2)
+        published = [m for m in client.messages if m.get("method") == "textDocument/publishDiagnostics"]
+        assert len(published) == 1, "answered before the huge text's diagnostics"
+        assert {"stage", "conv", "relu"} <= labels(answer)  # the block from the check done before
+
+        other = "file:///work/fresh.net"
+        client.send(
+            "textDocument/didOpen",
+            {
+                "textDocument": {
+                    "uri": other,
+                    "languageId": "netspec",
+                    "version": 1,
+                    "text": "input 3\nco\n" + HUGE_TAIL,
+                }
+            },
+        )
+        client.send(
+            "textDocument/completion", {"textDocument": {"uri": other}, "position": {"line": 1, "character": 2}}, id=3
+        )
+        first = client.wait_for(lambda m: m.get("id") == 3)
+        assert not any(m.get("params", {}).get("uri") == other for m in client.messages if "params" in m)
+        assert {"conv", "concat"} <= labels(first)  # no check done yet: kinds and keywords all the same
+    finally:
+        client.process.kill()
+        client.process.wait()

@@ -23,7 +23,7 @@ from pygls.lsp.server import LanguageServer
 
 from netspec import __version__
 from netspec.lsp.completion import complete
-from netspec.lsp.document import Analysis
+from netspec.lsp.document import Analysis, document_name
 from netspec.lsp.hover import hover_text
 from netspec.lsp.inlay import inlay_hints
 from netspec.lsp.navigation import definition, document_symbols
@@ -31,8 +31,10 @@ from netspec.lsp.positions import ENCODINGS, UTF16, from_lsp
 from netspec.lsp.publish import lsp_diagnostics
 from netspec.lsp.ranges import span_range
 from netspec.serve.worker import DaemonWorker
+from netspec.source import SourceFile
 
 DEBOUNCE_S = 0.15  # after a change: typing a word does not check every letter
+COMPLETION_WAIT_S = 0.5  # completion waits this long for a document's first check, then goes on without
 log = logging.getLogger(__name__)
 
 
@@ -47,6 +49,7 @@ class Documents:
         self.executor = DaemonWorker("netspec-check")
         self.checks: dict[str, tuple[str, asyncio.Future]] = {}
         self.pending: dict[str, asyncio.Task] = {}
+        self.finished: dict[str, Analysis] = {}  # the latest check that completed, of any version
 
     async def analysis(self, uri: str) -> Analysis | None:
         """The check of the document's current text: the one made or under way, else a new one
@@ -60,7 +63,7 @@ class Documents:
             if cached is None or cached[0] != text:
                 if cached is not None:
                     cached[1].cancel()
-                future = asyncio.get_running_loop().run_in_executor(self.executor, Analysis, uri, text)
+                future = asyncio.get_running_loop().run_in_executor(self.executor, self._check, uri, text)
                 cached = self.checks[uri] = (text, future)
             try:
                 return await asyncio.shield(cached[1])
@@ -69,7 +72,28 @@ class Documents:
                     raise  # this request itself was cancelled
                 # its check was dropped for a newer text: check that one
 
+    def _check(self, uri: str, text: str) -> Analysis:
+        """In the worker thread. Kept as the latest done even when a newer text superseded it
+        while it ran (its future is then cancelled): completion can still use its blocks."""
+        analysis = Analysis(uri, text)
+        if self.read(uri) is not None:  # not closed meanwhile
+            self.finished[uri] = analysis
+        return analysis
+
+    def latest(self, uri: str) -> tuple[str, Analysis | None] | None:
+        """Without waiting: the document's current text and its check when that is done, else the
+        last check done of an older version (None when none is); None when it is not open."""
+        text = self.read(uri)
+        if text is None:
+            return None
+        cached = self.checks.get(uri)
+        if cached is not None and cached[0] == text and cached[1].done() and not cached[1].cancelled():
+            if cached[1].exception() is None:
+                return text, cached[1].result()
+        return text, self.finished.get(uri)
+
     def forget(self, uri: str) -> None:
+        self.finished.pop(uri, None)
         cached = self.checks.pop(uri, None)
         if cached is not None:
             cached[1].cancel()
@@ -196,10 +220,27 @@ def build_server() -> LanguageServer:
     )
     @guarded(server)
     async def completion(params: types.CompletionParams) -> types.CompletionList | None:
-        analysis, line, column = await at(params)
-        if analysis is None:
+        # Completion reads the current text before the cursor; only the document's block names
+        # come from a check. While the check of a long document runs (seconds for 100,000 lines),
+        # those of the last check done serve, rather than keeping every completion waiting.
+        latest = documents.latest(params.text_document.uri)
+        if latest is None:
             return None
-        items = complete(analysis.source.text, line - 1, column - 1, analysis.blocks)
+        text, done = latest
+        if done is None:  # no check done yet: wait a little for the first, else go on without blocks
+            try:
+                done = await asyncio.wait_for(
+                    asyncio.shield(documents.analysis(params.text_document.uri)), COMPLETION_WAIT_S
+                )
+            except TimeoutError:
+                done = None
+        if done is not None and done.text == text:
+            source = done.source
+        else:
+            source = SourceFile(document_name(params.text_document.uri), text)
+        blocks = done.blocks if done is not None else {}
+        line, column = from_lsp(source.lines, params.position.line, params.position.character, encoding_of(server))
+        items = complete(source.text, line - 1, column - 1, blocks)
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
