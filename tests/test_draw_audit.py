@@ -264,3 +264,47 @@ def test_blocks_rows_keep_each_repeat_on_one_row(name, direction):
     for index, column in enumerate(columns):
         if column.repeat:
             assert row_of[id(column)] == row_of[id(columns[index + column.repeat[1] - 1])], (name, index)
+
+
+# --- long names are shortened, not drawn 6,000 px wide ----------------------------------------------
+
+
+@given(st.text(min_size=0, max_size=300), st.integers(5, 80))
+def test_shorten_keeps_short_names_and_both_ends_of_long_ones(name, limit):
+    from netspec.draw.text import shorten
+
+    shown = shorten(name, limit)
+    if len(name) <= limit:
+        assert shown == name
+    else:
+        cut = (limit - 1) // 2
+        head, mark, tail = shown[:cut], shown[cut], shown[cut + 1 :]
+        assert len(shown) == limit and mark == "…"
+        assert name.startswith(head) and name.endswith(tail) and len(head) + len(tail) == limit - 1
+
+
+LONG = "b" + "x" * 400
+LONG_BLOCK = f"""network LongBlock
+input 3x32x32
+block {LONG} width {{
+  residual {{
+    conv width 3x3 pad=1
+    relu
+  }}
+}}
+conv 8 3x3 pad=1
+{LONG} 8
+{LONG} 8
+fc 10
+"""
+
+
+@pytest.mark.parametrize("options", [{"style": "graph"}, {"style": "blocks"}, {"style": "graph", "expand": True}])
+def test_a_400_character_block_name_keeps_the_drawing_narrow(options):
+    result = check_text(LONG_BLOCK, "long.net")
+    assert result.ok
+    svg = draw_svg(result, **options)
+    root = ET.fromstring(svg)
+    assert float(root.get("width")) < 1200
+    assert not any(LONG in t for t in texts(svg)), "the name is shortened in every text drawn"
+    assert any("…" in t for t in texts(svg))

@@ -17,7 +17,16 @@ from netspec.draw import structure
 from netspec.draw.canvas import Canvas
 from netspec.draw.structure import Box, Elided, MergeItem, Repeat
 from netspec.draw.svg import Picture
-from netspec.draw.text import caption, filters_text, line_height, merge_caption, merge_symbol, shape_text, text_width
+from netspec.draw.text import (
+    caption,
+    filters_text,
+    line_height,
+    merge_caption,
+    merge_symbol,
+    shape_text,
+    shorten,
+    text_width,
+)
 from netspec.draw.wrapping import wrap
 
 FONT = 12.0  # box captions
@@ -315,7 +324,7 @@ class GraphLayout:
 def repeat_badge(unit: Repeat) -> str:
     """`×2`, or `×2 basic` when the repeated unit is a call of block `basic`."""
     name = structure.repeated_call(unit)
-    return f"×{unit.count} {name}" if name else f"×{unit.count}"
+    return f"×{unit.count} {shorten(name)}" if name else f"×{unit.count}"
 
 
 @dataclass

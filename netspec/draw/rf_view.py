@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from netspec.draw.canvas import Canvas
 from netspec.draw.svg import Picture, Poly, Rect
-from netspec.draw.text import shape_text
+from netspec.draw.text import shape_text, shorten
 
 FONT = 12.0
 SMALL = 10.0
@@ -89,7 +89,7 @@ def draw_rf(result, report, scale: float = 1.0) -> Picture:
     canvas.items.append(_region_rect(region, cell, top, dashed=False, fill="none"))
     if neighbour:
         canvas.items.append(_region_rect(neighbour, cell, top, dashed=True, fill="none"))
-    title = f"receptive field of {report.name} ({shape_text(report.output)}) on the input ({shape_text(shape)})"
+    title = f"receptive field of {shorten(report.name, 60)} ({shape_text(report.output)}) on the input ({shape_text(shape)})"
     canvas.text(0, 18, title, FONT, anchor="start", cls="label", owner="title", bold=True)
     rf_h, rf_w = report.rf
     summary = field_summary(report.rf, report.jump, neighbour is not None)

@@ -126,6 +126,19 @@ def merge_symbol(report) -> str:
     return MERGE_SYMBOLS.get(report.kind, "?")
 
 
+NAME_CHARS = 40  # a name drawn in a caption keeps at most this many characters
+
+
+def shorten(name: str, limit: int = NAME_CHARS) -> str:
+    """`name` as drawn: whole up to `limit` characters, else its start and its end around an
+    ellipsis (`inception4a.branch…conv1`): both ends tell dotted names apart, and a caption
+    stays about as wide as the boxes it labels (a 400-character block name made a 6,400 px page)."""
+    if len(name) <= limit:
+        return name
+    head = (limit - 1) // 2
+    return name[:head] + "…" + name[len(name) - (limit - 1 - head) :]
+
+
 def merge_caption(report, short: bool = False) -> str:
     """`residual`, `concat`, with the scope the merge belongs to: `inception3a · concat` (`short`:
     only the scope's last part, `level4 · concat` for `level2.level3.level4`)."""
@@ -133,4 +146,4 @@ def merge_caption(report, short: bool = False) -> str:
     scope = report.name.rsplit(".", 1)[0] if "." in report.name else ""
     if short:
         scope = scope.rsplit(".", 1)[-1]
-    return f"{scope} · {word}" if scope else word
+    return f"{shorten(scope)} · {word}" if scope else word
