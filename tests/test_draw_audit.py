@@ -308,3 +308,20 @@ def test_a_400_character_block_name_keeps_the_drawing_narrow(options):
     assert float(root.get("width")) < 1200
     assert not any(LONG in t for t in texts(svg)), "the name is shortened in every text drawn"
     assert any("…" in t for t in texts(svg))
+
+
+# --- --highlight of a layer in the elided middle ------------------------------------------------------
+
+DISTINCT = "input 3x16x16\n" + "".join(f"conv {8 + i} 3x3 pad=1\n" for i in range(300))
+
+
+@pytest.mark.parametrize("style", ["blocks", "graph"])
+def test_highlighting_a_layer_left_out_lights_the_gap_that_stands_for_it(style):
+    result = check_text(DISTINCT, "distinct.net")
+    plain = draw_svg(result, style=style)
+    assert any(t.startswith("… ") and t.endswith(" layers …") for t in texts(plain)), "the middle is elided"
+    middle = result.layers[len(result.layers) // 2].name
+    lit = draw_svg(result, style=style, highlight=middle)
+    assert plain.count("#ffd54f") == 0 and lit.count("#ffd54f") == 1
+    first = draw_svg(result, style=style, highlight=result.layers[0].name)
+    assert first.count("#ffd54f") == 1 and first != lit

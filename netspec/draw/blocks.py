@@ -61,6 +61,7 @@ class Column:
         self.thick, self.height, self.depth = map_sides(shape, scale)
         self.slant = self.depth * math.sqrt(0.5)  # the depth projected on x and on y
         self.repeat: tuple[int, int] | None = None  # (count, columns) on the first column of a repeat
+        self.hidden: frozenset = frozenset()  # an elided middle: the names of the layers it leaves out
 
     @property
     def body_width(self) -> float:
@@ -124,6 +125,7 @@ def _add_columns(columns: list, units: list, labels: bool, scale: float) -> None
         elif isinstance(unit, Elided):
             lines = [(f"… {unit.layers:,} layers …", FONT), (f"#{unit.first}–#{unit.last}", SMALL)]
             columns.append(Column(unit.output, size, lines, [], scale))
+            columns[-1].hidden = unit.names
 
 
 def unbroken_groups(columns: list[Column]) -> list[list[Column]]:
@@ -209,7 +211,7 @@ class BlocksLayout:
         return f"c{self.owners}"
 
     def cuboid(self, left: float, top: float, column: Column, owner: str) -> None:
-        lit = any(r.name in self.highlight for r in column.reports)
+        lit = any(r.name in self.highlight for r in column.reports) or not column.hidden.isdisjoint(self.highlight)
         front, top_fill, side = (LIT_FRONT, LIT_TOP, LIT_SIDE) if lit else (FRONT, TOP, SIDE)
         t, h, s = column.thick, column.height, column.slant
         items = self.canvas.items

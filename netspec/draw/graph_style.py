@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from netspec.draw import structure
 from netspec.draw.canvas import Canvas
-from netspec.draw.structure import Box, Elided, MergeItem, Repeat
+from netspec.draw.structure import Elided, MergeItem, Repeat
 from netspec.draw.svg import Picture
 from netspec.draw.text import (
     caption,
@@ -88,7 +88,10 @@ class GraphLayout:
         w, h = self.box_size(lines)
         main, cross = (h, w) if self.down else (w, h)
         owner = self.owner()
-        lit = isinstance(unit, Box) and any(r.name in self.highlight for r in unit.layers)
+        if isinstance(unit, Elided):  # a highlighted layer left out lights the gap that stands for it
+            lit = not unit.names.isdisjoint(self.highlight)
+        else:
+            lit = any(r.name in self.highlight for r in unit.layers)
         self.canvas.rect(
             m,
             c - cross / 2,

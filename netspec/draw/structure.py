@@ -79,6 +79,7 @@ class Elided:
     output: tuple
     first: int  # table index of the first layer left out
     last: int
+    names: frozenset = frozenset()  # the table names of the layers left out (--highlight lights the gap)
 
 
 def foldable(report) -> bool:
@@ -188,7 +189,8 @@ def elide(units: list, limit: int = MAX_UNITS) -> list:
     keep = (limit - 1) // 2
     hidden = units[keep : len(units) - keep]
     reports = [r for u in hidden for r in reports_of(u)]
-    gap = Elided(len(reports), hidden[0].input, hidden[-1].output, reports[0].index, reports[-1].index)
+    names = frozenset(r.name for r in reports)
+    gap = Elided(len(reports), hidden[0].input, hidden[-1].output, reports[0].index, reports[-1].index, names)
     return units[:keep] + [gap] + units[len(units) - keep :]
 
 
