@@ -320,3 +320,29 @@ def test_thousands_of_warnings_are_counted_but_listed_and_underlined_up_to_a_cap
         assert len(items) == 1001
         assert items[-1].text == "… and 501 more (the JSON download lists them all)"
         assert browser.title == "relus.net — netspec playground"
+
+
+def test_an_example_picked_on_a_page_opened_on_a_file_asks_first(browser, playground):  # noqa: F811
+    """Audit finding: on `netspec serve my.net`, picking an example replaced the editor's text
+    without a question while the text was unchanged; Ctrl-S then wrote VGG-16 over my.net. The
+    page now always asks, saying that saving would write it over the file."""
+    from selenium.webdriver.support.ui import Select
+
+    from netspec.resources import bundled_spec
+
+    url, path = playground
+    browser.get(url)
+    wait_for(browser, lambda d: status(d)[0] == "ok", "the page never showed a checked spec")
+    rows = len(layer_rows(browser))
+    Select(browser.find_element("id", "examples")).select_by_value("vgg16.net")
+    question = wait_for(browser, lambda d: d.switch_to.alert, "no question before replacing the file's text")
+    assert "vgg16.net" in question.text and "write it over digits.net" in question.text
+    question.dismiss()
+    wait_for(browser, lambda d: d.find_element("id", "examples").get_attribute("value") == "", "the choice stayed")
+    assert editor_line(browser, 3).text == "input 1x28x28" and len(layer_rows(browser)) == rows
+
+    Select(browser.find_element("id", "examples")).select_by_value("vgg16.net")
+    wait_for(browser, lambda d: d.switch_to.alert, "no question the second time").accept()
+    expected = check_text(bundled_spec("vgg16").read_text(encoding="utf-8"), "digits.net")
+    wait_for(browser, lambda d: len(layer_rows(d)) == len(expected.layers), "the example's table never showed")
+    assert path.read_text(encoding="utf-8") == SPEC  # nothing is written until Save

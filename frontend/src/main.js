@@ -170,9 +170,17 @@ async function save(digest = state.session.digest) {
   }
 }
 
+// On a page opened on a file, an example replaces the file's text in the editor, and Save would
+// write it over the file: always ask first, saying so (a person looking at examples may not expect it).
 async function loadExample(name) {
-  const text = state.view.state.doc.toString();
-  if (text !== state.savedText && !window.confirm("Replace the editor's text with this example?")) return;
+  const modified = state.view.state.doc.toString() !== state.savedText;
+  const question = state.session.can_save
+    ? `Replace the editor's text with the example ${name}? Saving would then write it over ${state.session.name}.`
+    : "Replace the editor's text with this example?";
+  if ((state.session.can_save || modified) && !window.confirm(question)) {
+    $("examples").value = "";
+    return;
+  }
   const { status, body } = await get(`/api/examples/${encodeURIComponent(name)}`);
   if (status !== 200) return;
   state.view.dispatch({ changes: { from: 0, to: state.view.state.doc.length, insert: body.text } });
