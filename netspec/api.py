@@ -452,6 +452,11 @@ def _whole(value, what: str, expected: str) -> int:
     return operator.index(value)
 
 
+# What PyTorch calls them, where spelling alone would guess wrong: torch.float is float32 (not
+# float64), torch.half float16, torch.double float64; a "gpu" is cuda here (not cpu).
+TORCH_SPELLINGS = {"float": "fp32", "half": "fp16", "double": "fp64", "gpu": "cuda"}
+
+
 def _choice(what: str, value, choices) -> None:
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, one of {', '.join(sorted(choices))}; got {type(value).__name__}")
@@ -460,6 +465,8 @@ def _choice(what: str, value, choices) -> None:
     from netspec.layers.args import did_you_mean
 
     shown = terminal_text(value if len(value) <= 24 else value[:24] + "…")
-    guess = did_you_mean(value, choices)
+    plain = value.lower().removeprefix("torch.")
+    spelled = TORCH_SPELLINGS.get(plain)
+    guess = spelled if spelled in choices else plain if plain in choices else did_you_mean(value, choices)
     hint = f"; did you mean {guess!r}?" if guess else ""
     raise ValueError(f"unknown {what} {shown!r}: expected one of {', '.join(sorted(choices))}{hint}")

@@ -122,3 +122,32 @@ def test_build_without_torch_says_what_to_install_and_check_still_works():
     assert lines[0] == str(netspec.check("lenet").params) and lines[1] == "True"
     assert lines[2].startswith("ImportError torch netspec.build needs PyTorch")
     assert "pip install 'netspec[torch]'" in lines[2] and "Traceback" not in done.stderr
+
+
+# --- did-you-mean for PyTorch's own spellings --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argument", "value", "guess"),
+    [
+        ("dtype", "float", "fp32"),  # torch.float is float32: spelling alone guessed float64
+        ("dtype", "half", "fp16"),
+        ("dtype", "double", "fp64"),
+        ("dtype", "torch.float32", "float32"),
+        ("dtype", "FP32", "fp32"),
+        ("device", "gpu", "cuda"),  # spelling alone guessed cpu
+        ("device", "GPU", "cuda"),
+        ("device", "cuda:0", "cuda"),
+        ("optimizer", "Adam", "adam"),
+    ],
+)
+def test_a_wrong_choice_suggests_what_pytorch_users_mean(argument, value, guess):
+    with pytest.raises(ValueError) as caught:
+        netspec.check(SMALL, **{argument: value})
+    assert str(caught.value).endswith(f"did you mean {guess!r}?")
+
+
+def test_a_pytorch_spelling_is_not_suggested_for_another_argument():
+    with pytest.raises(ValueError) as caught:
+        netspec.check(SMALL, optimizer="float")
+    assert "fp32" not in str(caught.value)
