@@ -346,3 +346,23 @@ def test_an_example_picked_on_a_page_opened_on_a_file_asks_first(browser, playgr
     expected = check_text(bundled_spec("vgg16").read_text(encoding="utf-8"), "digits.net")
     wait_for(browser, lambda d: len(layer_rows(d)) == len(expected.layers), "the example's table never showed")
     assert path.read_text(encoding="utf-8") == SPEC  # nothing is written until Save
+
+
+def test_hostile_names_stay_text_in_the_model_py_and_diagram_tabs(browser, tmp_path):  # noqa: F811
+    """Audit: the network name reaches the generated model.py (a docstring) and the diagram (an SVG
+    text); in the page the first is text in a <pre>, the second an <img> whose SVG runs nothing."""
+    path = tmp_path / "hostile.net"
+    path.write_text(f'network "{HOSTILE}{HOSTILE_SCRIPT}"\ninput 1x8x8\nconv 2 3x3\nfc 2\n', encoding="utf-8")
+    with Background(open_session(str(path))) as url:
+        browser.get(url)
+        wait_for(browser, lambda d: status(d)[0] == "ok", "the page never showed a check")
+        browser.find_element("css selector", '.tab[data-tab="code"]').click()
+        wait_for(browser, lambda d: "class " in d.find_element("id", "code").text, "model.py never showed")
+        assert browser.find_element("id", "code").find_elements("css selector", "*") == []
+        diagram_tab = browser.find_element("css selector", '.tab[data-tab="diagram"]')
+        if diagram_tab.is_displayed():
+            diagram_tab.click()
+            wait_for(browser, lambda d: d.find_element("id", "diagram").get_attribute("src"), "no diagram")
+            assert browser.find_element("id", "diagram").get_attribute("src").startswith("data:image/svg+xml")
+            wait_for(browser, lambda d: d.execute_script("return document.getElementById('diagram').complete"), "")
+        assert injected(browser) == {"pwned": None, "onerror": 0, "images": 0, "scripts": 1}
