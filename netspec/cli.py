@@ -501,7 +501,7 @@ def _folder_problem(name: str) -> str:
         os.listdir(name)
     except OSError as error:
         return f"cannot read {name}: {error.strerror or error}"
-    return f"{name} holds no .net files"
+    return f"{name} holds no .net files (a folder means the *.net files directly in it, not in its subfolders)"
 
 
 def summary_line(result, palette: Palette) -> str:

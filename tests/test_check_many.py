@@ -184,3 +184,11 @@ def test_colour_always_never_reaches_many_json_lines(folder, capsys):
     assert "\x1b" not in out
     assert [json.loads(line)["schema"] for line in out.splitlines()] == [2, 2, 2, 2]
     assert code == 2
+
+
+def test_a_folder_without_specs_says_where_specs_are_looked_for(tmp_path, capsys):
+    (tmp_path / "deeper").mkdir()
+    (tmp_path / "deeper" / "hidden.net").write_text(GOOD)
+    code, out, _ = run(["check", str(tmp_path)], capsys)
+    assert f"{tmp_path} holds no .net files (a folder means the *.net files directly in it" in out
+    assert code == 2
