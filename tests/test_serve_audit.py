@@ -345,3 +345,13 @@ def test_a_browser_command_that_blocks_does_not_stop_the_server(tmp_path):
     out, _, started = serve_with_browser(tmp_path, {"BROWSER": "my-browser"})
     assert started
     assert "opening it in your browser; Ctrl-C stops the server." in out
+
+
+def test_only_addresses_beyond_this_machine_get_the_warning():
+    """Finding: `--host 127.0.0.2` (loopback) warned that the server was reachable from elsewhere."""
+    from netspec.serve.command import is_loopback
+
+    for host in ("127.0.0.1", "127.0.0.2", "127.255.255.254", "localhost", "LOCALHOST", "::1", "[::1]"):
+        assert is_loopback(host), host
+    for host in ("0.0.0.0", "::", "", "192.168.1.5", "10.0.0.1", "fe80::1", "example.org", "localhost.evil"):
+        assert not is_loopback(host), host

@@ -14,7 +14,6 @@ from netspec.loading import UsageError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def add_parser(commands) -> None:
@@ -52,7 +51,7 @@ def run(args) -> int:
     session = open_session(args.spec)
     sock = bind(args.host, args.port)
     port = sock.getsockname()[1]
-    if args.host not in LOOPBACK:
+    if not is_loopback(args.host):
         print(
             f"netspec: warning: listening on {terminal_text(args.host)}, not only on this machine: anyone who can "
             "reach it and has the address with its token can read the spec and save over it",
@@ -89,3 +88,16 @@ def can_open_browser(environ, platform: str) -> bool:
     if platform == "darwin" or platform.startswith(("win", "cygwin")):
         return True
     return any(environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"))
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only: `localhost`, or an address in 127.0.0.0/8
+    or ::1 (RFC 1122 §3.2.1.3, RFC 4291 §2.5.3)."""
+    import ipaddress
+
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
