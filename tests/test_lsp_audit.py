@@ -208,3 +208,33 @@ def test_completion_does_not_wait_for_the_check_of_a_huge_document():
     finally:
         client.process.kill()
         client.process.wait()
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"])
+def test_on_the_empty_line_after_the_last_line_break_a_new_statement_is_completed(ending):
+    """Finding: a file ends with a line break, and the cursor on the empty line after it (where a
+    new statement is typed) was read as the end of the line above: completion offered `conv`'s
+    options (`stride=`, `pad=`) instead of the layer kinds, and hover described that `conv`."""
+    client = RawClient()
+    try:
+        open_and_initialize(client)
+        uri = "file:///work/ends.net"
+        text = ending.join(["input 3x8x8", "conv 4 3x3", ""])
+        client.send(
+            "textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "netspec", "version": 1, "text": text}}
+        )
+        assert client.wait_for(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        empty_line = {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 0}}
+        client.send("textDocument/completion", empty_line, id=2)
+        offered = labels(client.wait_for(lambda m: m.get("id") == 2))
+        assert {"conv", "relu", "maxpool"} <= offered and "pad=" not in offered
+        client.send("textDocument/hover", empty_line, id=3)
+        assert client.wait_for(lambda m: m.get("id") == 3)["result"] is None
+        on_conv = {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 10}}  # the end of `conv 4 3x3`
+        client.send("textDocument/completion", on_conv, id=4)
+        assert "pad=" in labels(client.wait_for(lambda m: m.get("id") == 4))
+        client.send("textDocument/hover", on_conv, id=5)
+        assert "conv 4 3x3" in client.wait_for(lambda m: m.get("id") == 5)["result"]["contents"]["value"]
+    finally:
+        client.process.kill()
+        client.process.wait()

@@ -40,6 +40,7 @@ class Analysis:
         self.blocks: dict[str, Statement] = {}
         self.layers_at: dict[tuple[int, int], list[LayerReport]] = {}
         self.frames_at: dict[tuple[int, int], dict[int, list[LayerReport]]] = {}
+        self._editor_lines: list[str] | None = None
         # Paused as during the check (see check_source): what is built here is kept, without
         # cycles, and each collection would rescan the check's millions of objects again.
         collecting = gc.isenabled()
@@ -67,6 +68,13 @@ class Analysis:
     def lines(self) -> list[str]:
         return self.source.lines
 
+    @property
+    def editor_lines(self) -> list[str]:
+        """The lines as the editor counts them (see `editor_lines`)."""
+        if self._editor_lines is None:
+            self._editor_lines = editor_lines(self.source)
+        return self._editor_lines
+
     def statement_at(self, line: int, column: int) -> Statement | None:
         """The innermost statement written on `line` (1-based): the one whose words cover
         `column`, else the last one starting before it, else the first on the line."""
@@ -86,6 +94,15 @@ class Analysis:
     def runs_of(self, statement: Statement) -> list[list[LayerReport]]:
         """For a block call, `branch` or `shortcut`: the layers each run of it executed, in order."""
         return list(self.frames_at.get(_start(statement.span), {}).values())
+
+
+def editor_lines(source: SourceFile) -> list[str]:
+    """The lines an editor's positions count: `SourceFile.lines` plus, after a final line break,
+    the empty line the cursor stands on to start a new statement (LSP splits at every `\n`, `\r\n`
+    and `\r`, which SourceFile has made `\n`). Reading a position against `SourceFile.lines` put
+    that cursor at the end of the line above: completion offered its kind's options, hover
+    described its statement."""
+    return source.text.split("\n")
 
 
 def parse_statements(source: SourceFile) -> list[Statement]:

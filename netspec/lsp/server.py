@@ -23,7 +23,7 @@ from pygls.lsp.server import LanguageServer
 
 from netspec import __version__
 from netspec.lsp.completion import complete
-from netspec.lsp.document import Analysis, document_name
+from netspec.lsp.document import Analysis, document_name, editor_lines
 from netspec.lsp.hover import hover_text
 from netspec.lsp.inlay import inlay_hints
 from netspec.lsp.navigation import definition, document_symbols
@@ -152,7 +152,8 @@ def build_server() -> LanguageServer:
         analysis = await documents.analysis(params.text_document.uri)
         if analysis is None:
             return None, 0, 0
-        line, column = from_lsp(analysis.lines, params.position.line, params.position.character, encoding_of(server))
+        position = params.position
+        line, column = from_lsp(analysis.editor_lines, position.line, position.character, encoding_of(server))
         return analysis, line, column
 
     async def publish(uri: str, delay: float) -> None:
@@ -235,11 +236,12 @@ def build_server() -> LanguageServer:
             except TimeoutError:
                 done = None
         if done is not None and done.text == text:
-            source = done.source
+            source, lines = done.source, done.editor_lines
         else:
             source = SourceFile(document_name(params.text_document.uri), text)
+            lines = editor_lines(source)
         blocks = done.blocks if done is not None else {}
-        line, column = from_lsp(source.lines, params.position.line, params.position.character, encoding_of(server))
+        line, column = from_lsp(lines, params.position.line, params.position.character, encoding_of(server))
         items = complete(source.text, line - 1, column - 1, blocks)
         return types.CompletionList(is_incomplete=False, items=items)
 
