@@ -238,3 +238,29 @@ def test_on_the_empty_line_after_the_last_line_break_a_new_statement_is_complete
     finally:
         client.process.kill()
         client.process.wait()
+
+
+def test_a_request_with_params_that_do_not_fit_gets_an_error_answer_and_the_server_goes_on():
+    """Finding: pygls dropped a request whose params it could not read (a negative line, a missing
+    position) after logging it; the client waited for the answer forever. Now it is answered with
+    JSON-RPC's "invalid params" (-32602), and a malformed frame changes nothing after it."""
+    client = RawClient()
+    try:
+        open_and_initialize(client)
+        uri = "file:///work/bad.net"
+        client.send(
+            "textDocument/didOpen",
+            {"textDocument": {"uri": uri, "languageId": "netspec", "version": 1, "text": "input 3\nfc 2\n"}},
+        )
+        client.process.stdin.write(b"Content-Length: 9\r\n\r\n{not json")
+        client.send("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": -1, "character": 0}}, 2)
+        client.send("textDocument/hover", {"textDocument": {"uri": uri}}, 3)
+        client.send("textDocument/hover", {"textDocument": {"uri": uri}, "position": {"line": 1, "character": 0}}, 4)
+        for id in (2, 3):
+            answer = client.wait_for(lambda m, id=id: m.get("id") == id)
+            assert answer is not None and answer["error"]["code"] == -32602, answer
+        good = client.wait_for(lambda m: m.get("id") == 4)
+        assert "fc 2" in good["result"]["contents"]["value"]
+    finally:
+        client.process.kill()
+        client.process.wait()

@@ -19,7 +19,9 @@ from collections.abc import Callable
 from urllib.parse import unquote
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 
 from netspec import __version__
 from netspec.lsp.completion import complete
@@ -138,8 +140,25 @@ def report_failure(server: LanguageServer, where: str, error: BaseException) -> 
         pass
 
 
+class AnsweringProtocol(LanguageServerProtocol):
+    """pygls's protocol, answering a request it cannot read. pygls turns a request whose params do
+    not fit the method (`"position": {"line": -1}`) into an exception before the request reaches
+    any handler, logs it and drops it: the client waits for an answer forever. Here the request
+    is answered with the JSON-RPC error (-32602 invalid params) first (JSON-RPC 2.0 §5)."""
+
+    def structure_message(self, data):
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as error:
+            if isinstance(data.get("id"), (int, str)) and "method" in data:
+                self._send_response(data["id"], error=error.to_response_error())
+            raise
+
+
 def build_server() -> LanguageServer:
-    server = LanguageServer("netspec", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
+    server = LanguageServer(
+        "netspec", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full, protocol_cls=AnsweringProtocol
+    )
 
     def read(uri: str) -> str | None:
         document = server.workspace.text_documents.get(unquote(uri))
