@@ -325,3 +325,66 @@ def test_highlighting_a_layer_left_out_lights_the_gap_that_stands_for_it(style):
     assert plain.count("#ffd54f") == 0 and lit.count("#ffd54f") == 1
     first = draw_svg(result, style=style, highlight=result.layers[0].name)
     assert first.count("#ffd54f") == 1 and first != lit
+
+
+# --- merges of thousands of branches, branches of thousands of layers --------------------------------
+
+WIDE_MERGE = "input 3x8x8\nconcat {\n" + "  branch { conv 1 1x1 }\n" * 3000 + "}\nfc 10\n"
+LONG_BRANCH = "input 4x8x8\nadd {\n  branch {\n" + "".join(f"    conv {4 + i} 1x1\n" for i in range(2000))
+LONG_BRANCH += "    conv 4 1x1\n  }\n  branch { }\n}\nfc 10\n"
+
+
+def test_a_merge_of_3000_branches_draws_twelve_lanes_and_counts_the_rest():
+    from netspec.draw.structure import MAX_LANES
+
+    result = check_text(WIDE_MERGE, "wide.net")
+    svg = draw_svg(result, style="graph")
+    root = ET.fromstring(svg)
+    assert float(root.get("width")) < 2500
+    shown = texts(svg)
+    hidden = 3000 - (MAX_LANES - 1)
+    assert f"… {hidden:,} branches …" in shown
+    assert sum(t == "conv 1×1, 1" for t in shown) == MAX_LANES - 1
+    assert draw_svg(result, style="graph", highlight="branch1500.conv1").count("#ffd54f") == 1
+    assert any(t == "of 3000 branches" for t in texts(draw_svg(result, style="blocks")))
+
+
+@pytest.mark.parametrize("style", ["graph", "blocks"])
+def test_a_branch_of_2000_layers_is_elided_not_drawn_96000_px_tall(style):
+    result = check_text(LONG_BRANCH, "long.net")
+    svg = draw_svg(result, style=style)
+    root = ET.fromstring(svg)
+    assert float(root.get("height")) < 3000 and float(root.get("width")) < 3000
+    gaps = [t for t in texts(svg) if t.startswith("… ") and t.endswith(" layers …")]
+    assert len(gaps) == 1
+    drawn = sum(t.startswith("conv 1×1") for t in texts(svg))
+    assert drawn + int(gaps[0].split()[1].replace(",", "")) == 2001
+
+
+@given(st.integers(1, 60), st.integers(1, 30))
+def test_elided_merges_account_for_every_branch_and_layer(branches, length):
+    from netspec.draw import structure
+
+    spec = "input 2x4x4\nconcat {\n" + "".join(
+        "  branch {" + "".join(f" conv {1 + (b + i) % 3} 1x1;" for i in range(1 + (b * 7) % length)) + " }\n"
+        for b in range(branches)
+    )
+    result = check_text(spec + "}\n", "random.net")
+    assert result.ok
+    units = structure.elide(structure.build(result.layers), lanes=12, inner=10)
+    merge = units[0]
+    assert structure.branch_count(merge) == branches and len(merge.branches) <= 12
+
+    def layers_in(sequence):
+        total = 0
+        for unit in sequence:
+            if isinstance(unit, structure.Elided):
+                total += unit.layers
+            elif isinstance(unit, structure.MergeItem):
+                total += sum(layers_in(b) for b in unit.branches) + 1 + len(unit.folded)
+            else:
+                total += len(structure.reports_of(unit))
+        return total
+
+    assert layers_in(units) == len(result.layers)
+    assert all(len(branch) <= 10 for branch in merge.branches)

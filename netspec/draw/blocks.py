@@ -111,7 +111,7 @@ def _add_columns(columns: list, units: list, labels: bool, scale: float) -> None
             columns.append(Column(unit.output, size, lines, list(unit.layers), scale))
             columns[-1].window = unit.main
         elif isinstance(unit, MergeItem):
-            branches = len(unit.branches)
+            branches = structure.branch_count(unit)
             main_path = max(unit.branches, key=lambda b: len([r for u in b for r in structure.reports_of(u)]))
             _add_columns(columns, main_path, labels, scale)
             lines = [(merge_caption(unit.report, short=True), FONT), (f"of {branches} branches", SMALL)]

@@ -65,6 +65,9 @@ class GraphLayout:
     # --- boxes -----------------------------------------------------------------------------
 
     def box_lines(self, unit) -> list[tuple[str, float]]:
+        if isinstance(unit, Elided) and unit.branches:
+            inside = f"{unit.layers:,} layers, #{unit.first}–#{unit.last}" if unit.layers else "identities"
+            return [(f"… {unit.branches:,} branches …", FONT), (inside, SMALL)]
         if isinstance(unit, Elided):
             return [(f"… {unit.layers:,} layers …", FONT), (f"#{unit.first}–#{unit.last}", SMALL)]
         lines = [(caption(unit.main) + filters_text(unit.main), FONT)]

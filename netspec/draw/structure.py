@@ -9,7 +9,8 @@
   and repeated block calls produce. Units are identical when they run the same layers with the same
   settings on the same shapes (`signature`); runs are found per sequence, the shortest period first.
 - An `Elided` stands for the middle of a sequence too long to draw (more than `MAX_UNITS` units
-  after collapsing): the first and last units are drawn, and how many layers lie between.
+  after collapsing): the first and last units are drawn, and how many layers lie between; or, in
+  a lane of its own, for the middle branches of a merge of more than `MAX_LANES`.
 
 The merge regions come from the graph IR (`netspec.graph.Merge`): a merge node's branches are
 contiguous node ranges just before it, so a region is `[first branch start, merge]`.
@@ -22,6 +23,8 @@ from dataclasses import dataclass, field
 FOLDED_KINDS = {"batchnorm", "dropout", "lrn", "identity", "softmax"}
 MAX_UNITS = 240  # units drawn in one sequence; beyond that the middle is elided
 MAX_PERIOD = 48  # the longest repeated run looked for, in units
+MAX_LANES = 12  # branches drawn side by side in one merge; beyond that the middle ones are elided
+MAX_INNER_UNITS = 40  # units drawn in a branch or a repeat's unit, which do not wrap
 
 
 @dataclass
@@ -80,6 +83,7 @@ class Elided:
     first: int  # table index of the first layer left out
     last: int
     names: frozenset = frozenset()  # the table names of the layers left out (--highlight lights the gap)
+    branches: int = 0  # a merge's middle branches left out (a lane of its own), else 0
 
 
 def foldable(report) -> bool:
@@ -182,16 +186,49 @@ def _collapse_inside(unit):
     return unit
 
 
-def elide(units: list, limit: int = MAX_UNITS) -> list:
-    """At most `limit` units: the first and last halves, with an `Elided` for the middle."""
-    if len(units) <= limit:
-        return units
-    keep = (limit - 1) // 2
-    hidden = units[keep : len(units) - keep]
+def elide(units: list, limit: int = MAX_UNITS, lanes: int = MAX_LANES, inner: int = MAX_INNER_UNITS) -> list:
+    """At most `limit` units in this sequence and `inner` in every sequence inside it (a merge's
+    branches, a repeat's unit: they cannot wrap into columns as the top level does), the middle of
+    a longer one as one `Elided`; at most `lanes` branches in a
+    merge, its middle branches as one lane holding an `Elided` (3,000 branches of a concat were a
+    381,000 px wide page, a branch of 2,000 layers a 96,000 px tall one). The middle is counted
+    before anything inside the units kept is elided, so that every layer it hides is counted."""
+    if len(units) > limit:
+        keep = (limit - 1) // 2
+        hidden = units[keep : len(units) - keep]
+        units = units[:keep] + [_gap(hidden, hidden[0].input, hidden[-1].output)] + units[len(units) - keep :]
+    inner = min(limit, inner)
+    return [_elide_inside(unit, inner, lanes) for unit in units]
+
+
+def _gap(hidden: list, entry: tuple, output: tuple, branches: int = 0) -> Elided:
     reports = [r for u in hidden for r in reports_of(u)]
-    names = frozenset(r.name for r in reports)
-    gap = Elided(len(reports), hidden[0].input, hidden[-1].output, reports[0].index, reports[-1].index, names)
-    return units[:keep] + [gap] + units[len(units) - keep :]
+    first, last = (reports[0].index, reports[-1].index) if reports else (0, 0)
+    return Elided(len(reports), entry, output, first, last, frozenset(r.name for r in reports), branches)
+
+
+def _elide_inside(unit, limit: int, lanes: int):
+    if isinstance(unit, MergeItem):
+        branches = unit.branches
+        if len(branches) > lanes:
+            head = lanes // 2
+            tail = lanes - 1 - head
+            hidden = branches[head : len(branches) - tail]
+            outputs = {branch[-1].output if branch else unit.entry for branch in hidden}
+            shared = outputs.pop() if len(outputs) == 1 else ()  # no shape on its edge when they differ
+            gap = _gap([u for branch in hidden for u in branch], unit.entry, shared, len(hidden))
+            branches = branches[:head] + [[gap]] + branches[len(branches) - tail :]
+        return MergeItem(unit.report, [elide(b, limit, lanes, limit) for b in branches], unit.entry, unit.folded)
+    if isinstance(unit, Repeat):
+        return Repeat(elide(unit.units, limit, lanes, limit), unit.count, unit.copies)
+    return unit
+
+
+def branch_count(unit: MergeItem) -> int:
+    """The merge's branches, those an `Elided` lane stands for included."""
+    return sum(
+        b[0].branches if len(b) == 1 and isinstance(b[0], Elided) and b[0].branches else 1 for b in unit.branches
+    )
 
 
 def reports_of(unit) -> list:
