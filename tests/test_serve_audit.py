@@ -355,3 +355,47 @@ def test_only_addresses_beyond_this_machine_get_the_warning():
         assert is_loopback(host), host
     for host in ("0.0.0.0", "::", "", "192.168.1.5", "10.0.0.1", "fe80::1", "example.org", "localhost.evil"):
         assert not is_loopback(host), host
+
+
+def test_concurrent_saves_from_the_same_version_write_once_and_the_rest_get_the_diff(served):
+    """Two tabs (or a double click) save from the same loaded version at once: exactly one is
+    written; every other is a conflict showing the diff, and the file holds one whole text."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client, headers, session, path = served
+    texts = [SMALL + f"# tab {n}\n" for n in range(6)]
+    loaded = session.digest  # what every tab loaded
+
+    def save(text):
+        return client.post("/api/save", json={"text": text, "digest": loaded}, headers=headers)
+
+    with ThreadPoolExecutor(6) as pool:
+        answers = list(pool.map(save, texts))
+    codes = sorted(a.status_code for a in answers)
+    assert codes == [200] + [409] * 5
+    written = path.read_text(encoding="utf-8")
+    assert written in texts
+    for answer in answers:
+        if answer.status_code == 409:
+            assert answer.json()["digest"] == hashlib.sha256(written.encode()).hexdigest()
+
+
+@pytest.mark.parametrize("replacement", ["folder", "link to a device", "fifo"])
+def test_a_file_replaced_by_something_else_after_loading_is_never_written(served, replacement):
+    """Finding: a folder put in the file's place made Save answer 500 (`open()` of the folder's
+    descriptor raised IsADirectoryError before the check for a regular file)."""
+    import os
+
+    client, headers, session, path = served
+    path.unlink()
+    if replacement == "folder":
+        path.mkdir()
+    elif replacement == "link to a device":
+        path.symlink_to("/dev/null")
+    else:
+        os.mkfifo(path)
+    for digest in (session.digest, ""):
+        answer = client.post("/api/save", json={"text": "input 3\n", "digest": digest}, headers=headers)
+        assert answer.status_code == 409 and "not saving over it" in answer.json()["error"], answer.text
+    assert path.is_dir() if replacement == "folder" else True
+    assert path.is_symlink() if replacement == "link to a device" else True

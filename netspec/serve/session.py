@@ -128,9 +128,14 @@ def read_current(path: Path) -> bytes | None:
         return None
     except OSError as error:
         raise SaveRefused(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        regular = stat.S_ISREG(os.fstat(fd).st_mode)
+    except OSError:
+        regular = False
+    if not regular:  # checked before `open(fd)`, which raises IsADirectoryError on a folder
+        os.close(fd)
+        raise SaveRefused(f"{path} is no longer a regular file; not saving over it")
     with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise SaveRefused(f"{path} is no longer a regular file; not saving over it")
         data = handle.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise SaveRefused(f"{path} has grown past {MAX_BYTES:,} bytes; not saving over it")
