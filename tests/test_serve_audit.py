@@ -399,3 +399,47 @@ def test_a_file_replaced_by_something_else_after_loading_is_never_written(served
         assert answer.status_code == 409 and "not saving over it" in answer.json()["error"], answer.text
     assert path.is_dir() if replacement == "folder" else True
     assert path.is_symlink() if replacement == "link to a device" else True
+
+
+def test_while_a_check_runs_the_server_answers_other_requests(tmp_path, monkeypatch):
+    """A check holds no lock the event loop needs: with one held mid-way (a stand-in for the
+    seconds a 100,000-line spec takes), the page's other requests are still answered."""
+    import json
+    import urllib.request
+
+    from netspec.serve import analysis
+    from netspec.serve.server import Background
+
+    entered, release = threading.Event(), threading.Event()
+    real = analysis.analyze
+
+    def slow_analyze(*args):
+        entered.set()
+        release.wait(30)
+        return real(*args)
+
+    monkeypatch.setattr(analysis, "analyze", slow_analyze)
+    session = open_session("lenet")
+    with Background(session) as url:
+        base = url.split("/?")[0]
+        headers = {"X-Netspec-Token": session.token, "Content-Type": "application/json"}
+        checked: list = []
+
+        def check():
+            request = urllib.request.Request(f"{base}/api/check", json.dumps({"text": SMALL}).encode(), headers)
+            with urllib.request.urlopen(request, timeout=60) as response:
+                checked.append(json.loads(response.read()))
+
+        sender = threading.Thread(target=check)
+        sender.start()
+        try:
+            assert entered.wait(30), "the check never started"
+            with urllib.request.urlopen(
+                urllib.request.Request(f"{base}/api/session", headers=headers), timeout=10
+            ) as r:
+                assert json.loads(r.read())["name"] == "lenet.net"
+            assert not checked  # the check is still held
+        finally:
+            release.set()
+            sender.join(60)
+        assert checked and checked[0]["ok"] is True
