@@ -388,3 +388,33 @@ def test_elided_merges_account_for_every_branch_and_layer(branches, length):
 
     assert layers_in(units) == len(result.layers)
     assert all(len(branch) <= 10 for branch in merge.branches)
+
+
+# --- flags that the receptive-field view would drop silently ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["--style", "graph"], "--style does not apply"),
+        (["--highlight", "conv1"], "--highlight does not apply"),
+        (["--expand"], "--expand does not apply"),
+        (["--no-labels", "--direction", "down"], "--direction, --no-labels do not apply"),
+    ],
+)
+def test_flags_the_rf_view_ignores_are_a_usage_error(tmp_path, capsys, extra, named):
+    spec = tmp_path / "small.net"
+    spec.write_text(SMALL, encoding="utf-8")
+    target = tmp_path / "rf.svg"
+    assert main(["draw", str(spec), "--rf", "conv1", "-o", str(target), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("netspec: error: --rf draws the input grid") and named in err
+    assert not target.exists()
+
+
+def test_scale_and_font_still_go_with_rf(tmp_path, capsys):
+    spec = tmp_path / "small.net"
+    spec.write_text(SMALL, encoding="utf-8")
+    target = tmp_path / "rf.svg"
+    assert main(["draw", str(spec), "--rf", "conv1", "--scale", "2", "--font", "DejaVu Sans", "-o", str(target)]) == 0
+    assert 'font-family="DejaVu Sans"' in target.read_text(encoding="utf-8")

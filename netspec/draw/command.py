@@ -18,6 +18,15 @@ import sys
 from netspec.loading import UsageError
 
 EXIT_OK, EXIT_SPEC_ERRORS = 0, 1
+# The flags the receptive-field view has no use for, and their argparse names: given with --rf,
+# they would be silently dropped.
+RF_IGNORES = {
+    "--style": "style",
+    "--direction": "direction",
+    "--highlight": "highlight",
+    "--expand": "expand",
+    "--no-labels": "no_labels",
+}
 
 
 def _dpi(text: str) -> float:
@@ -80,6 +89,14 @@ def run(args) -> int:
     from netspec.files import write_bytes_atomically
     from netspec.loading import load_spec
 
+    if args.rf is not None:
+        ignored = [flag for flag, given in RF_IGNORES.items() if getattr(args, given) not in (None, False)]
+        if ignored:
+            raise UsageError(
+                f"--rf draws the input grid and the field of one unit of {args.rf}: {', '.join(ignored)} "
+                f"{'does' if len(ignored) == 1 else 'do'} not apply to it (--scale and --font do); draw the "
+                "network without --rf for them"
+            )
     output = None if args.output in (None, "-") else Path(args.output)
     try:
         fmt = format_for(args.output, args.format)
