@@ -377,6 +377,13 @@ def resolve_spec(spec: str | os.PathLike, name: str | None = None) -> tuple[Sour
         if name is not None:
             raise ValueError(f"name= is for spec text; {spec!r} is read as a file (it ends in .net or is bundled)")
         return _read(spec)
+    if _is_folder(spec):
+        shown = terminal_text(spec)
+        raise ValueError(
+            f"{shown!r} is a folder: netspec.check, compile and build take one spec (a file, a bundled "
+            f"spec's name or spec text); for each spec in it: [netspec.check(p) for p in "
+            f"sorted(pathlib.Path({shown!r}).glob('*.net'))]"
+        )
     if _exists(spec):
         raise ValueError(
             f"{terminal_text(spec)!r} is ambiguous: a file of that name exists, and one line without `.net` is "
@@ -392,6 +399,13 @@ def _is_bundled_name(text: str) -> bool:
     try:
         return (resources.specs_dir() / f"{text}{SPEC_SUFFIX}").is_file()
     except (OSError, ValueError):  # a name too long for the file system
+        return False
+
+
+def _is_folder(text: str) -> bool:
+    try:
+        return text != "" and os.path.isdir(text)
+    except (OSError, ValueError):  # a NUL byte, a name too long
         return False
 
 

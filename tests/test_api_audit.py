@@ -151,3 +151,18 @@ def test_a_pytorch_spelling_is_not_suggested_for_another_argument():
     with pytest.raises(ValueError) as caught:
         netspec.check(SMALL, optimizer="float")
     assert "fp32" not in str(caught.value)
+
+
+def test_a_folder_named_as_a_string_says_it_is_a_folder_and_how_to_check_its_specs(tmp_path, monkeypatch):
+    (tmp_path / "nets").mkdir()
+    (tmp_path / "nets" / "a.net").write_text(SMALL, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for spelling in ("nets", "nets/"):
+        with pytest.raises(ValueError) as caught:
+            netspec.check(spelling)
+        message = str(caught.value)
+        assert message.startswith(f"{spelling!r} is a folder") and "glob('*.net')" in message
+        assert "ambiguous" not in message
+    with pytest.raises(ValueError, match="is ambiguous"):  # a file of that name still is
+        (tmp_path / "notes").write_text("x", encoding="utf-8")
+        netspec.check("notes")
