@@ -35,6 +35,9 @@ from netspec.units import parse_bytes
 EXIT_OK, EXIT_SPEC_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 DEBUG_ENV = "NETSPEC_DEBUG"
 OUTPUT_ERRORS = {errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+# A path the user gave that the file system refuses as a name, whichever command meets it
+# (`compile -o` a 300-character name): the user's mistake, not netspec's.
+NAME_ERRORS = {errno.ENAMETOOLONG, errno.ELOOP}
 
 # What netspec prints beyond ASCII, and how it reads where the output's encoding lacks it
 # (PYTHONIOENCODING=cp1252, a Windows console, LANG=C without UTF-8 mode).
@@ -206,6 +209,10 @@ def main(argv: list[str] | None = None) -> int:
         _silence(sys.stdout)  # `netspec check ... | head` is not an error
         return EXIT_OK
     except OSError as error:
+        if error.errno in NAME_ERRORS and error.filename:
+            shown = str(error.filename) if len(str(error.filename)) <= 80 else str(error.filename)[:80] + "…"
+            _error(f"netspec: error: cannot use {terminal_text(shown)}: {error.strerror or error}")
+            return EXIT_USAGE
         if error.errno not in OUTPUT_ERRORS:
             return _internal(error)
         _silence(sys.stdout)

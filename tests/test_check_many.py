@@ -192,3 +192,11 @@ def test_a_folder_without_specs_says_where_specs_are_looked_for(tmp_path, capsys
     code, out, _ = run(["check", str(tmp_path)], capsys)
     assert f"{tmp_path} holds no .net files (a folder means the *.net files directly in it" in out
     assert code == 2
+
+
+def test_a_path_the_file_system_refuses_is_a_usage_error_in_any_command(tmp_path, capsys):
+    spec = tmp_path / "small.net"
+    spec.write_text(GOOD)
+    code, _, err = run(["compile", str(spec), "-o", str(tmp_path / ("x" * 300 + ".py"))], capsys)
+    assert code == 2 and "netspec: error: cannot use " in err and "File name too long" in err
+    assert "internal error" not in err

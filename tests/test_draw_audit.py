@@ -418,3 +418,32 @@ def test_scale_and_font_still_go_with_rf(tmp_path, capsys):
     target = tmp_path / "rf.svg"
     assert main(["draw", str(spec), "--rf", "conv1", "--scale", "2", "--font", "DejaVu Sans", "-o", str(target)]) == 0
     assert 'font-family="DejaVu Sans"' in target.read_text(encoding="utf-8")
+
+
+# --- output names the file system refuses -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("x" * 300 + ".svg", "File name too long"),
+        ("y" * 300 + "/x.svg", "File name too long"),
+        ("", "-o needs a file name"),
+    ],
+)
+def test_an_output_name_the_file_system_refuses_is_a_usage_error(tmp_path, capsys, monkeypatch, name, says):
+    spec = tmp_path / "small.net"
+    spec.write_text(SMALL, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["draw", str(spec), "-o", name]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("netspec: error: ") and says in err and "internal error" not in err
+
+
+def test_an_output_in_a_loop_of_links_is_a_usage_error(tmp_path, capsys):
+    spec = tmp_path / "small.net"
+    spec.write_text(SMALL, encoding="utf-8")
+    (tmp_path / "one.svg").symlink_to(tmp_path / "two.svg")
+    (tmp_path / "two.svg").symlink_to(tmp_path / "one.svg")
+    assert main(["draw", str(spec), "-o", str(tmp_path / "one.svg")]) == 2
+    assert "Too many levels of symbolic links" in capsys.readouterr().err

@@ -97,6 +97,8 @@ def run(args) -> int:
                 f"{'does' if len(ignored) == 1 else 'do'} not apply to it (--scale and --font do); draw the "
                 "network without --rf for them"
             )
+    if args.output == "":
+        raise UsageError("-o needs a file name, e.g. -o network.svg (or - for stdout)")
     output = None if args.output in (None, "-") else Path(args.output)
     try:
         fmt = format_for(args.output, args.format)
@@ -144,10 +146,17 @@ def run(args) -> int:
 
 
 def _check_output(output, spec: str) -> None:
+    """Refuse, before any work, an output that cannot be a drawing's file: a folder, the spec
+    itself, a name the file system refuses (too long, a loop of links)."""
     from pathlib import Path
 
-    if output.is_dir():
-        raise UsageError(f"{output} is a folder; -o takes a file name, e.g. -o {output / 'network.svg'}")
-    spec_path = Path(spec)
-    if output.exists() and spec_path.exists() and output.resolve() == spec_path.resolve():
-        raise UsageError(f"-o {output} would overwrite the spec itself")
+    try:
+        if output.is_dir():
+            raise UsageError(f"{output} is a folder; -o takes a file name, e.g. -o {output / 'network.svg'}")
+        spec_path = Path(spec)
+        if output.exists() and spec_path.exists() and output.resolve() == spec_path.resolve():
+            raise UsageError(f"-o {output} would overwrite the spec itself")
+    except (OSError, ValueError) as error:  # ENAMETOOLONG, ELOOP, a NUL byte
+        reason = getattr(error, "strerror", None) or str(error)
+        shown = str(output) if len(str(output)) <= 80 else str(output)[:80] + "…"
+        raise UsageError(f"cannot write {shown}: {reason}") from None
