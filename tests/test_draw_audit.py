@@ -117,8 +117,11 @@ def test_wrap_keeps_every_item_in_order_in_at_most_the_lines_it_needs(lengths, l
     expected = 1 if total <= limit * (1 + SLACK) else math.ceil(total / limit)
     assert len(lines) <= expected
     share = total / expected
-    for line in lines:  # no line longer than its share plus one item
-        assert sum(lengths[i] for i in line) <= share + max(lengths) + 1e-6
+    for line in lines:  # no line longer than its share plus one item (plus a short head and tail joined)
+        assert sum(lengths[i] for i in line) <= share + max(lengths) + 2 * limit * SLACK + 1e-6
+    if len(lines) > 1:
+        assert sum(lengths[i] for i in lines[-1]) >= limit * SLACK, "no short last line alone"
+        assert sum(lengths[i] for i in lines[0]) >= limit * SLACK, "no short first line alone"
 
 
 @given(st.integers(2, 60), st.floats(10, 100))
@@ -127,6 +130,12 @@ def test_wrap_of_equal_items_differs_by_at_most_one_item_per_line(count, size):
     sizes = [len(line) for line in lines]
     assert max(sizes) - min(sizes) <= 1
     assert len(lines) == line_count(sum([size] * count), size * 7.5)
+
+
+def test_a_short_tail_after_an_item_longer_than_a_line_joins_that_line():
+    assert wrap([100, 5000, 50], 1800) == [[0, 1, 2]]
+    assert wrap([100, 1900, 50], 1800) == [[0, 1, 2]]
+    assert wrap([5000, 5000, 50], 1800) == [[0], [1, 2]]
 
 
 def test_vgg16_blocks_stay_on_one_row_not_two_fc_bars_alone_below():
@@ -447,3 +456,7 @@ def test_an_output_in_a_loop_of_links_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "two.svg").symlink_to(tmp_path / "one.svg")
     assert main(["draw", str(spec), "-o", str(tmp_path / "one.svg")]) == 2
     assert "Too many levels of symbolic links" in capsys.readouterr().err
+
+
+def test_short_first_lines_join_until_the_line_is_long_enough():
+    assert wrap([10, 10, 4000, 4000], 1800) == [[0, 1, 2], [3]]

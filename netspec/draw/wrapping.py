@@ -11,7 +11,9 @@ and each item goes to the line its middle falls in when the total is cut into eq
 
     line(i) = min(lines − 1, ⌊(start_i + length_i / 2) / (total / lines)⌋)
 
-so lines are in order, never more than `lines`, and each is at most total/lines plus one item.
+so lines are in order, never more than `lines`, and each is at most total/lines plus one item;
+a first or last line shorter than limit · SLACK (beside an item longer than its share) joins its
+neighbour.
 """
 
 from __future__ import annotations
@@ -38,4 +40,14 @@ def wrap(lengths: list[float], limit: float, slack: float = SLACK) -> list[list[
     for index, length in enumerate(lengths):
         lines[min(count - 1, int((start + length / 2) // share))].append(index)
         start += length
-    return [line for line in lines if line]
+    lines = [line for line in lines if line]
+    # An item longer than its share (a merge taller than a column) leaves what comes before or after
+    # it on a line of its own: a first or last line shorter than the slack joins its neighbour.
+    short = limit * slack
+    while len(lines) > 1 and sum(lengths[i] for i in lines[-1]) < short:
+        tail = lines.pop()
+        lines[-1] = lines[-1] + tail
+    while len(lines) > 1 and sum(lengths[i] for i in lines[0]) < short:
+        head = lines.pop(0)
+        lines[0] = head + lines[0]
+    return lines
