@@ -155,10 +155,15 @@ def _warn_count(result, budget: Budget, value: int) -> None:
         f"({budget.key}={budget.text})"
     )
     per_layer = "params" if budget.key == "params" else "macs"
-    total = getattr(result, per_layer)
-    unit = "params" if per_layer == "params" else "MACs"
+    scale = 2 if budget.key == "flops" else 1  # a FLOP budget's notes count FLOPs, 2 per MAC
+    total = getattr(result, per_layer) * scale
+    unit = {"params": "params", "macs": "MACs", "flops": "FLOPs"}[budget.key]
     notes = tuple(
-        (f"{label} {fmt_count(amount)} of the {fmt_count(total)} {unit} ({percent(amount, total)} %)", span)
+        (
+            f"{label} {fmt_count(amount * scale)} of the {fmt_count(total)} {unit} "
+            f"({percent(amount * scale, total)} %)",
+            span,
+        )
         for label, span, amount in largest_contributors(_by_statement(result.layers, per_layer, unit))
     )
     over = value - budget.limit

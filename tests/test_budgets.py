@@ -170,6 +170,8 @@ def test_flops_are_twice_the_macs(capsys, small):
     assert diagnostic["severity"] == "warning" and diagnostic["line"] == 1
     assert diagnostic["message"].startswith(f"{2 * result.macs:,} FLOPs per sample")
     assert diagnostic["notes"] and all(note["line"] in (3, 5, 7) for note in diagnostic["notes"])
+    total = fmt_count(2 * result.macs)
+    assert all(f"of the {total} FLOPs" in note["message"] for note in diagnostic["notes"])  # FLOPs, not MACs
 
 
 def test_a_spec_without_a_network_line_is_warned_at_its_input(capsys, tmp_path):
