@@ -46,3 +46,21 @@ def test_two_cpu_processes_end_with_the_weights_of_one(tmp_path):
     two_rows = (two_run / "metrics.csv").read_text().splitlines()
     one_rows = (one_run / "metrics.csv").read_text().splitlines()
     assert [r.split(",")[4] for r in two_rows] == [r.split(",")[4] for r in one_rows]
+
+
+@pytest.mark.skipif(not dist.is_available() or not dist.is_gloo_available(), reason="needs torch.distributed with gloo")
+def test_an_error_every_process_meets_is_printed_once(tmp_path):
+    """Missing data is the same mistake in both processes: process 0 alone says so."""
+    write_spec(tmp_path, SPEC)
+    distributed = subprocess.run(
+        [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m", "netspec"]
+        + ["train", "tiny.net", "--data", "missing.npz", "--device", "cpu", "--runs", "two"],
+        cwd=tmp_path,
+        env=netspec_env(),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert distributed.returncode != 0
+    assert distributed.stderr.count("netspec: error:") == 1, distributed.stderr[-3000:]
+    assert "missing.npz" in distributed.stderr

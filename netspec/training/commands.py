@@ -15,6 +15,9 @@ Exit codes: 0 done, 1 the spec has errors or the run stopped (bad data, NaN loss
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import re
 import shlex
 import sys
@@ -132,6 +135,21 @@ def _error(message: object) -> None:
 
 
 def run_train(args) -> int:
+    """`netspec train`. Under torchrun every process reads the same spec and data, so every
+    process would say the same thing: process 0 alone speaks (its stderr), the others stay
+    silent and end with the same exit code (torchrun names a process that failed)."""
+    if not _speaks():
+        with contextlib.redirect_stderr(io.StringIO()):
+            return _run_train(args)
+    return _run_train(args)
+
+
+def _speaks() -> bool:
+    """Whether this process prints: not started by torchrun, or its process 0 (RANK unset or 0)."""
+    return os.environ.get("RANK", "0").strip() in ("", "0")
+
+
+def _run_train(args) -> int:
     runner = _import_runner()
     from netspec.data import DataError
     from netspec.training.limits import SettingsError
