@@ -10,6 +10,9 @@ The rendering follows the compiler convention (mypy, gcc, rustc)::
 
 from __future__ import annotations
 
+import os
+
+from netspec.codes import CODES, SEVERITY, STRICT_ENV, UnregisteredCode
 from netspec.color import PLAIN, Palette
 from netspec.record import Record
 from netspec.source import SourceFile, Span
@@ -31,6 +34,8 @@ class Diagnostic(Record):
         hint: str | None = None,
         notes: tuple[tuple[str, Span], ...] = (),
     ):
+        if SEVERITY.get(code) != severity:
+            _unregistered(code, severity)
         self.severity = severity
         self.code = code
         self.message = message
@@ -52,6 +57,15 @@ class Diagnostic(Record):
             "hint": self.hint,
             "notes": [{"message": m, "line": span.line, "column": span.column} for m, span in self.notes],
         }
+
+
+def _unregistered(code: str, severity: str) -> None:
+    """A code missing from netspec.codes, or given another severity there, is a bug in netspec:
+    the test suite (NETSPEC_STRICT_CODES=1) raises; a user's check keeps the diagnostic as it is."""
+    if os.environ.get(STRICT_ENV) == "1":
+        entry = CODES.get(code)
+        known = f"registered as a {entry.severity}" if entry else "not in netspec/codes.py"
+        raise UnregisteredCode(f"diagnostic code {code!r} given as a {severity}: {known}")
 
 
 class Diagnostics(Record):

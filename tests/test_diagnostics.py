@@ -3,6 +3,7 @@ rendered as `file:line:col: severity: message  [code]`, the source line, and a c
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from hypothesis import strategies as st
 
 from netspec import resources
 from netspec.checker import check_text
-from netspec.diagnostics import render
+from netspec.codes import CODES, SEVERITY, STRICT_ENV, UnregisteredCode
+from netspec.diagnostics import WARNING, Diagnostic, Diagnostics, render
 
 NESTED = "input 1x8x8\n" + "repeat 1 {\n" * 40 + "relu\n" + "}\n" * 40
 
@@ -63,24 +65,156 @@ TRIGGERS = {
 }
 
 # Modules whose diagnostics `netspec check` never gives (compiling and training report their own).
-# cli and api: the memory-limit warning, which the check's memory estimate adds (tests/test_cli.py).
-NOT_FROM_CHECK = ("codegen", "pycode", "data", "compile", "training", "cli", "api")
+# cli and api: the memory-limit warning, which the check's memory estimate adds (tests/test_cli.py),
+# and `unreadable` (tests/test_api_audit.py); budgets: over-budget, only under --budget
+# (tests/test_budgets.py).
+NOT_FROM_CHECK = ("codegen", "pycode", "data", "compile", "training", "cli", "api", "budgets")
+
+SEVERITY_NAMES = {"ERROR": "error", "WARNING": "warning", "NOTE": "note"}  # netspec.diagnostics
+
+
+class CodeUse:
+    """One place in netspec/ that reports a diagnostic: `.error("code", …)`, `.warning(…)`,
+    `.note(…)` or `Diagnostic(SEVERITY, "code", …)`."""
+
+    def __init__(self, path: Path, line: int, code: str, severity: str | None):
+        self.path, self.line, self.code, self.severity = path, line, code, severity
+
+    def __repr__(self) -> str:
+        return f"{self.path.name}:{self.line}: {self.severity} [{self.code}]"
+
+
+def _module_strings(tree: ast.Module) -> dict[str, str]:
+    """Module-level `NAME = "text"` assignments (budgets.CODE, api.UNREADABLE) and the severity
+    names imported from netspec.diagnostics."""
+    strings = dict(SEVERITY_NAMES)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            strings.update({target.id: node.value.value for target in node.targets if isinstance(target, ast.Name)})
+    return strings
+
+
+def _values(node: ast.expr, strings: dict[str, str]) -> list[str] | None:
+    """The strings an argument can be: a constant, a module constant, either side of `a if c else b`;
+    None when it is something else (a parameter passed through, an f-string)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.Name) and node.id in strings:
+        return [strings[node.id]]
+    if isinstance(node, ast.IfExp):
+        body, orelse = _values(node.body, strings), _values(node.orelse, strings)
+        return None if body is None or orelse is None else body + orelse
+    return None
+
+
+def code_uses() -> tuple[list[CodeUse], list[str]]:
+    """Every diagnostic reported in netspec/, found by walking each module's syntax tree; and the
+    calls whose code could not be read (only pass-through parameters named `code` are expected)."""
+    uses: list[CodeUse] = []
+    unread: list[str] = []
+    for path in sorted(Path(resources.PACKAGE).rglob("*.py")):
+        if path.name == "_grammar_parser.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        strings = _module_strings(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            if isinstance(func, ast.Attribute) and func.attr in ("error", "warning", "note") and node.args:
+                severities, code_arg = [func.attr], node.args[0]
+            elif isinstance(func, ast.Name) and func.id == "Diagnostic" and len(node.args) >= 2:
+                severities, code_arg = _values(node.args[0], strings), node.args[1]
+            else:
+                continue
+            codes = _values(code_arg, strings)
+            if codes is None:
+                if not isinstance(code_arg, ast.JoinedStr):  # an f-string is a message (argparse)
+                    unread.append(f"{path.name}:{node.lineno}: {ast.unparse(code_arg)}")
+                continue
+            for code in codes:
+                if any(ch.isspace() for ch in code):  # a log message (`log.error("netspec lsp: …")`)
+                    continue
+                for severity in severities or [None]:
+                    uses.append(CodeUse(path, node.lineno, code, severity))
+    return uses, unread
 
 
 def codes_in_source() -> set[str]:
-    package = Path(resources.PACKAGE)
-    codes = set()
-    for path in [*package.glob("*.py"), *package.glob("layers/*.py")]:
-        if path.name.startswith(NOT_FROM_CHECK):
-            continue
-        text = path.read_text(encoding="utf-8")
-        codes.update(re.findall(r"\.(?:error|warning|note)\(\s*\"([a-z][a-z0-9-]*)\"", text))
-    return codes
+    """The codes that `netspec check` itself can report."""
+    return {use.code for use in code_uses()[0] if not use.path.name.startswith(NOT_FROM_CHECK)}
+
+
+def test_the_scan_finds_the_known_call_forms():
+    uses, unread = code_uses()
+    found = {(use.path.name, use.code, use.severity) for use in uses}
+    assert ("budgets.py", "over-budget", "warning") in found  # Diagnostic(WARNING, CODE, …)
+    assert ("api.py", "unreadable", "error") in found  # Diagnostic(ERROR, UNREADABLE, …)
+    assert ("elaborate.py", "duplicate-network", "error") in found  # "a" if top else "b"
+    assert ("pool.py", "ceil-ignored", "warning") in found  # where.warning("…")
+    # the pass-throughs: Where.error/warning in layers/base.py, Diagnostics.error/… in diagnostics.py
+    assert unread and all(call.endswith(": code") for call in unread), f"a code the scan cannot read: {unread}"
+    assert {call.split(":")[0] for call in unread} == {"base.py", "diagnostics.py"}
+
+
+def test_every_code_used_in_netspec_is_registered_with_its_severity():
+    uses, _ = code_uses()
+    wrong = [use for use in uses if SEVERITY.get(use.code) != use.severity]
+    assert not wrong, f"register these in netspec/codes.py (or fix the severity): {wrong}"
+
+
+def test_every_registered_code_is_used():
+    used = {use.code for use in code_uses()[0]}
+    assert set(CODES) - used == set(), "codes registered in netspec/codes.py but reported nowhere"
+
+
+def _docs_table() -> list[tuple[str, str]]:
+    """(code, severity) of each code in docs/language.md's diagnostics table, in its order."""
+    text = (Path(__file__).parent.parent / "docs" / "language.md").read_text(encoding="utf-8")
+    section = text[text.index("## Diagnostics") :]
+    table = section[section.index("| code | severity | when |") :].split("\n\n")[0]
+    rows = []
+    for line in table.splitlines()[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        rows += [(code, cells[1]) for code in re.findall(r"`([^`]+)`", cells[0])]
+    return rows
+
+
+def test_the_docs_table_lists_exactly_the_registered_codes_in_order():
+    assert _docs_table() == [(code.name, code.severity) for code in CODES.values()]
+
+
+def test_every_registered_code_has_a_one_line_meaning():
+    for name, code in CODES.items():
+        assert code.name == name and code.severity in ("error", "warning", "note")
+        assert code.meaning and "\n" not in code.meaning and len(code.meaning) <= 100, name
+
+
+def test_an_unregistered_code_raises_under_the_tests(monkeypatch):
+    monkeypatch.setenv(STRICT_ENV, "1")
+    with pytest.raises(UnregisteredCode, match="not in netspec/codes.py"):
+        Diagnostics().error("no-such-code", "message", None)
+    with pytest.raises(UnregisteredCode, match="registered as a warning"):
+        Diagnostics().error("inexact-size", "message", None)
+    with pytest.raises(UnregisteredCode):
+        Diagnostic(WARNING, "syntax", "message", None)
+
+
+def test_an_unregistered_code_is_kept_as_it_is_in_a_users_check(monkeypatch):
+    monkeypatch.delenv(STRICT_ENV, raising=False)
+    diagnostics = Diagnostics()
+    diagnostics.warning("no-such-code", "message", None)
+    assert [item.to_json()["code"] for item in diagnostics.items] == ["no-such-code"]
 
 
 def test_every_diagnostic_code_in_the_checker_has_a_trigger_here():
     missing = codes_in_source() - set(TRIGGERS)
     assert not missing, f"add a triggering spec for {sorted(missing)}"
+
+
+@pytest.mark.parametrize("code", sorted(TRIGGERS))
+def test_each_trigger_has_the_registered_severity(code):
+    assert TRIGGERS[code][1] == SEVERITY[code]
 
 
 @pytest.mark.parametrize("code", sorted(TRIGGERS))
