@@ -32,6 +32,7 @@ import gc
 from math import prod
 
 from netspec.checker import INPUT_STORAGE, CheckResult, LayerReport
+from netspec.layers import windows
 from netspec.layers.base import DROPOUT_MASK
 from netspec.record import Record
 from netspec.units import fmt_bytes
@@ -466,6 +467,9 @@ def operation_temporaries(
         kind, forward, backward = layer.kind, (0, 0), (0, 0)
         if kind in ("maxpool", "adaptivemaxpool", "globalmaxpool") and not tracked[n]:
             forward = (0, prod(layer.output) * 8)  # the int64 indices, made and dropped
+        if kind in ("maxpool", "avgpool", "l2pool"):
+            forward, backward = pooling_temporaries(layer, tracked[n], forward[1] // size)
+            forward, backward = (0, forward * size), (0, backward * size)
         if kind == "lrn":
             backward = (0, 3 * prod(layer.input) * size)
         elif cpu and kind == "conv":
@@ -480,6 +484,51 @@ def operation_temporaries(
             backward = (0, prod(layer.input) * size)
         temporaries.append((forward, backward))
     return temporaries
+
+
+def _saved_elements(layer: LayerReport, key: str) -> int | None:
+    """Elements per sample of the tensor a layer saves under its private `key` (None: it saves none)."""
+    return next((t.per_sample for t in layer.saved if t.storage[-1] == key and t.storage[0] == "aux"), None)
+
+
+def pooling_temporaries(layer: LayerReport, tracked: bool, indices: int = 0) -> tuple[int, int]:
+    """(forward, backward) elements per sample of a pooling layer's temporaries beyond its output
+    and the gradients `gradient_elements` counts, on any device (the generated code's own
+    tensors, read off torch 2.13's allocations with bench/memory_vs_measured.py --trace).
+    `indices`: elements (in the dtype's size) already counted for max pooling's dropped indices.
+
+    - maxpool, avgpool with SAME padding of an odd cell (`F.pad` first): the padded copy `P`
+      of the input, which a layer that needs no gradient makes and drops (a tracked one saves
+      it: counted as saved). The backward computes the padded input gradient (`P` elements) and
+      hands on a slice of it: `P − input` beyond the input gradient.
+    - avgpool with SAME padding (SameAvgPool2d, `avg_pool2d(x) * window / counts`): the window
+      mean and the sums are alive with the result, one output more; its backward holds the
+      gradients of the sums and of the mean beside the output gradient, two outputs.
+    - l2pool (`sqrt(clamp_min(avg_pool2d(x·x) · divisor))`): the forward holds the window means
+      and the clamped sums beside the saved tensors (two outputs); one that needs no gradient
+      saves nothing, so the squares `S` (zero-padded when SAME) and three outputs are
+      temporaries. The backward of `x · x` computes `grad · x` twice beside the squares'
+      gradient (input-sized: the padding's backward slices it), while the layer's own saved
+      squares `S`, sums and output are already freed: at worst `3·input` of gradients where the
+      layer's moment counts `input + output` and the saved `S + 2·output`, so `2·input − S −
+      3·output` more (never below 0: the earlier sub-steps are within the moment).
+    """
+    out, inp = prod(layer.output), prod(layer.input)
+    geometry = windows.geometry(layer.instance.values, layer.input, pool=True)
+    padded = prod(geometry.padded_hw()) * layer.input[0] if geometry.asymmetric else None
+    forward = backward = 0
+    if layer.kind == "l2pool":
+        squares = padded or inp
+        forward = 2 * out if tracked else squares + 3 * out
+        backward = max(0, 2 * inp - squares - 3 * out)
+        return forward, backward
+    if padded is not None:  # an explicit F.pad of an odd SAME cell
+        forward = 0 if tracked else padded
+        backward = padded - inp
+        if layer.kind == "avgpool":
+            forward += out
+            backward += 0 * out
+    return forward + indices, backward
 
 
 def forward_activations(

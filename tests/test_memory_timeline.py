@@ -181,6 +181,76 @@ def test_random_networks_match_the_measured_peak(text, optimizer):
     assert_close(text, 32, optimizer)
 
 
+@st.composite
+def window_specs(draw) -> str:
+    """A random network of the layers whose temporaries come from their window or the generated
+    code: strided, dilated and grouped convolutions, transposed convolutions, L2 pooling,
+    upsampling, SAME-padded pooling (an explicit F.pad for an odd cell), some of them before the
+    first layer with parameters (nothing is recorded there, yet the temporaries are made)."""
+    channels, size = draw(st.sampled_from([4, 16])), draw(st.sampled_from([8, 12, 16]))
+    lines = [f"input {channels}x{size}x{size}"]
+    if draw(st.booleans()):  # before the first layer with parameters
+        pre = draw(
+            st.sampled_from(
+                [
+                    "relu",
+                    "maxpool 3 stride=2 pad=same",
+                    "avgpool 3 stride=2 pad=same",
+                    "l2pool 2",
+                    "l2pool 3 stride=2 pad=same",
+                    "upsample 2",
+                    "maxpool 2",
+                ]
+            )
+        )
+        lines.append(pre)
+        size = (
+            size * 2
+            if pre.startswith("upsample")
+            else (size + 1) // 2
+            if "stride=2" in pre or pre.endswith(" 2")
+            else size
+        )
+    channels = draw(st.sampled_from([16, 32]))
+    lines.append(f"conv {channels} 3x3 pad=1")
+    for _ in range(draw(st.integers(1, 4))):
+        part = draw(
+            st.sampled_from(["stride", "dilated", "grouped", "deconv", "l2pool", "upsample", "samepool", "act"])
+        )
+        if part == "stride" and size >= 8:
+            lines.append(f"conv {channels} 3x3 stride=2 pad=1")
+            size = (size + 1) // 2
+        elif part == "dilated" and size >= 8:
+            lines.append(f"conv {channels} 3x3 dilation=2 pad=2")
+        elif part == "grouped":
+            lines.append(f"conv {channels} 3x3 pad=1 groups={draw(st.sampled_from([2, 4, channels]))}")
+        elif part == "deconv" and size <= 16:
+            lines.append(f"convtranspose {channels} 2x2 stride=2")
+            size *= 2
+        elif part == "l2pool" and size >= 6:
+            lines.append(draw(st.sampled_from(["l2pool 2", "l2pool 3 stride=2 pad=same", "l2pool 3 stride=1 pad=1"])))
+            size = size if "stride=1" in lines[-1] else (size + 1) // 2
+        elif part == "upsample" and size <= 16:
+            lines.append(f"upsample 2 mode={draw(st.sampled_from(['nearest', 'bilinear']))}")
+            size *= 2
+        elif part == "samepool" and size >= 6:
+            lines.append(f"{draw(st.sampled_from(['maxpool', 'avgpool']))} 3 stride=2 pad=same")
+            size = (size + 1) // 2
+        elif part == "act":
+            lines.append(draw(st.sampled_from(["relu", "tanh"])))
+    lines.append("relu")
+    lines += draw(st.sampled_from([["fc 10"], ["globalavgpool", "fc 10"], ["conv 8 1x1", "fc 10"]]))
+    return "\n".join(lines) + "\n"
+
+
+@FEW
+@given(window_specs(), st.sampled_from(["sgd", "adam"]))
+def test_random_networks_of_window_layers_match_the_measured_peak(text, optimizer):
+    result = check_text(text)
+    assume(result.ok)
+    assert_close(text, 32, optimizer)
+
+
 # --- the arithmetic ---------------------------------------------------------------------------------
 
 
