@@ -26,9 +26,10 @@ Stack = list[tuple[str, dict]]
 
 
 def tf_same_pads(n: int, k: int, s: int, d: int = 1) -> tuple[int, int]:
-    """TensorFlow SAME on one axis: out = ceil(n / s); the total padding
-    max((out − 1)·s + d·(k − 1) + 1 − n, 0) split with the extra cell at the end."""
-    out = math.ceil(n / s)
+    """TensorFlow SAME on one axis, written from its definition (not netspec's code):
+    out = ceil(n / s); the total padding max((out − 1)·s + d·(k − 1) + 1 − n, 0) split with the
+    extra cell at the end. Integers only, so any size is exact. The one copy the tests use."""
+    out = -(-n // s)
     total = max((out - 1) * s + d * (k - 1) + 1 - n, 0)
     return total // 2, total - total // 2
 

@@ -17,6 +17,7 @@ import torch
 from compile_support import compile_text, load_module, network_class, random_spec, valid_spec
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from reference_torch import saved_bytes
 from torch import nn
 
 from netspec import resources
@@ -64,22 +65,6 @@ def assert_agrees(result: CheckResult, model: nn.Module, batch: int = 2) -> None
         assert seen == {name: (batch, *layer.output) for name, layer in zip(names, layers)}, mode
         assert tuple(out.shape) == (batch, *result.output_shape)
         assert torch.isfinite(out).all()
-
-
-def saved_bytes(model: nn.Module, input_shape: tuple[int, ...], batch: int) -> int:
-    """Bytes of the storages autograd keeps during one training forward (each once), not counting
-    parameters and buffers: what the checker's memory model calls `saved`."""
-    model.train()
-    packed: dict[int, torch.Tensor] = {}
-
-    def pack(tensor: torch.Tensor) -> torch.Tensor:
-        packed.setdefault(tensor.untyped_storage().data_ptr(), tensor)
-        return tensor
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
-        model(torch.randn(batch, *input_shape))
-    owned = {t.untyped_storage().data_ptr() for t in [*model.parameters(), *model.buffers()]}
-    return sum(t.untyped_storage().nbytes() for ptr, t in packed.items() if ptr not in owned)
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

@@ -13,14 +13,9 @@ import numpy as np
 import pytest
 import torch
 from compile_support import compile_text, load_module, network_class
+from reference_torch import tf_same_pads as same_pads
 
 RNG = np.random.default_rng(7)
-
-
-def same_pads(n: int, k: int, s: int, d: int = 1) -> tuple[int, int]:
-    out = -(-n // s)
-    total = max((out - 1) * s + d * (k - 1) + 1 - n, 0)
-    return total // 2, total - total // 2
 
 
 def output_size(n: int, k: int, s: int, before: int, after: int, ceil: bool) -> int:

@@ -15,6 +15,8 @@ from netspec.checker import check_text
 from netspec.draw.footprint import ALL, field, window_input
 
 torch = pytest.importorskip("torch")
+from reference_torch import tf_same_pads as same_pads  # noqa: E402  (needs torch)
+
 F = torch.nn.functional
 
 
@@ -41,13 +43,6 @@ def spec_text(size: int, layers: list) -> str:
         else:
             lines.append(f"{kind} {o['k']} stride={o['s']} pad={o['p']}")
     return "\n".join(lines) + "\n"
-
-
-def same_pads(n: int, k: int, s: int, d: int) -> tuple[int, int]:
-    """TensorFlow's SAME padding, written here from its definition (not netspec's code)."""
-    out = -(-n // s)
-    total = max((out - 1) * s + d * (k - 1) + 1 - n, 0)
-    return total // 2, total - total // 2
 
 
 def torch_support(size: int, layers: list, unit: tuple[int, int]):
