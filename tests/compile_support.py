@@ -4,6 +4,10 @@ Random specs are drawn from a `random.Random`, so that hypothesis (`st.randoms()
 seeded loops (a batch of files for one ruff run) draw from the same distribution. The drawing
 keeps the spec valid by construction where it is easy (channels, groups) and lets the checker
 decide the rest: `valid_spec` keeps the layers the checker accepted before the first error.
+The layers are tests/random_stacks.py's `(kind, options)` descriptors, written by its
+`layer_text`; only the drawing is separate from its hypothesis strategy `stacks`, which must
+shrink and also draws specs PyTorch refuses, where this one draws specs that compile, with
+labels that could collide with generated names, network names and `train { init … }`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import itertools
 import random
 import sys
 from pathlib import Path
+
+from random_stacks import Stack, layer_text
 
 from netspec.checker import CheckResult, check_text
 from netspec.codegen import class_name, generate
@@ -72,32 +78,32 @@ def network_class(module, result: CheckResult):
 # --- random specs ------------------------------------------------------------------------------
 
 
-def _pair(rng: random.Random, low: int, high: int) -> str:
+def _pair(rng: random.Random, low: int, high: int) -> int | tuple[int, int]:
+    """A size written `3` (an int) or, a quarter of the time, `HxW` (a tuple, `3x3` if equal)."""
     h = rng.randint(low, high)
-    return f"{h}x{rng.randint(low, high)}" if rng.random() < 0.25 else str(h)
+    return (h, rng.randint(low, high)) if rng.random() < 0.25 else h
 
 
-def _window(rng: random.Random, pool: bool) -> list[str]:
-    parts = []
-    kernel = _pair(rng, 1, 4)
-    parts.append(kernel)
+def _window(rng: random.Random, pool: bool) -> dict:
+    options: dict = {"kernel": _pair(rng, 1, 4)}
     if rng.random() < 0.6:
-        parts.append(f"stride={_pair(rng, 1, 3)}")
+        options["stride"] = _pair(rng, 1, 3)
     choice = rng.random()
     if choice < 0.4:
-        parts.append("pad=same")
+        options["pad"] = "same"
     elif choice < 0.6:
-        k = min(int(d) for d in kernel.split("x"))
-        parts.append(f"pad={rng.randint(0, k // 2 if pool else 2)}")
-    if pool and "pad=same" not in parts and rng.random() < 0.25:
-        parts.append("ceil=true")
-    return parts
+        kernel = options["kernel"]
+        options["pad"] = rng.randint(0, min(kernel if isinstance(kernel, tuple) else (kernel,)) // 2 if pool else 2)
+    if pool and options.get("pad") != "same" and rng.random() < 0.25:
+        options["ceil"] = True
+    return options
 
 
-def random_layers(rng: random.Random, channels: int) -> list[str]:
-    """Statements of a random stack on a `channels` x H x W input: a spatial part, then maybe a head.
-    At most two layers enlarge the feature maps (convtranspose, upsample)."""
-    lines = []
+def random_stack(rng: random.Random, channels: int) -> Stack:
+    """A random stack on a `channels` x H x W input, as tests/random_stacks.py's `(kind, options)`
+    descriptors: a spatial part, then maybe a head. At most two layers enlarge the feature maps
+    (convtranspose, upsample). A transposed convolution's kind is the alias it is written with."""
+    stack: Stack = []
     enlarging = 0
     kinds = ["conv", "conv", "deconv", "upsample", "maxpool", "avgpool", "l2pool", "batchnorm", "lrn", "act", "dropout"]
     for _ in range(rng.randint(1, 7)):
@@ -108,77 +114,93 @@ def random_layers(rng: random.Random, channels: int) -> list[str]:
                 kind = "act"
         if kind == "conv":
             filters = rng.randint(1, 6)
-            parts = ["conv", str(filters), *_window(rng, pool=False)]
+            options = {"filters": filters, **_window(rng, pool=False)}
             if rng.random() < 0.2:
-                parts.append(f"dilation={rng.randint(1, 2)}")
-            parts += _groups_and_bias(rng, channels, filters)
+                options["dilation"] = rng.randint(1, 2)
+            options.update(_groups_and_bias(rng, channels, filters))
             channels = filters
         elif kind == "deconv":
             filters, stride, dilation = rng.randint(1, 6), rng.randint(1, 3), rng.choice([1, 1, 2])
-            parts = [rng.choice(["convtranspose", "deconv", "upconv"]), str(filters), _pair(rng, 1, 4)]
+            kind = rng.choice(["convtranspose", "deconv", "upconv"])
+            options = {"filters": filters, "kernel": _pair(rng, 1, 4)}
             if stride > 1:
-                parts.append(f"stride={stride}")
+                options["stride"] = stride
             if rng.random() < 0.4:
-                parts.append(f"pad={rng.randint(0, 1)}")
+                options["pad"] = rng.randint(0, 1)
             if max(stride, dilation) > 1 and rng.random() < 0.5:
-                parts.append(f"outpad={rng.randint(0, max(stride, dilation) - 1)}")
+                options["outpad"] = rng.randint(0, max(stride, dilation) - 1)
             if dilation > 1:
-                parts.append(f"dilation={dilation}")
-            parts += _groups_and_bias(rng, channels, filters)
+                options["dilation"] = dilation
+            options.update(_groups_and_bias(rng, channels, filters))
             channels = filters
         elif kind == "upsample":
-            parts = ["upsample", _pair(rng, 1, 3)] + (["mode=bilinear"] if rng.random() < 0.5 else [])
+            options = {"scale": _pair(rng, 1, 3)} | ({"mode": "bilinear"} if rng.random() < 0.5 else {})
         elif kind in ("maxpool", "avgpool", "l2pool"):
-            parts = [kind, *_window(rng, pool=True)]
+            options = _window(rng, pool=True)
         elif kind == "batchnorm":
-            parts = ["batchnorm"] + (["eps=0.001"] if rng.random() < 0.3 else [])
+            options = {"eps": 0.001} if rng.random() < 0.3 else {}
         elif kind == "lrn":
-            parts = ["lrn", str(rng.randint(1, 5)), "k=2"]
+            options = {"size": rng.randint(1, 5), "k": 2}
         elif kind == "dropout":
-            parts = ["dropout", rng.choice(["0", "0.25", "0.5"])]
+            options = {"p": rng.choice([0, 0.25, 0.5])}
         else:
-            parts = [rng.choice(ACTIVATIONS)]
-        lines.append(" ".join(parts))
+            kind, options = rng.choice(ACTIVATIONS)
+        stack.append((kind, options))
     if rng.random() < 0.3:
-        lines.append(rng.choice(["globalavgpool", "globalmaxpool", "adaptiveavgpool 3", "adaptivemaxpool 2x3"]))
+        stack.append(rng.choice(GLOBAL_POOLS))
     if rng.random() < 0.3:
-        lines.append("flatten")
+        stack.append(("flatten", {}))
     if rng.random() < 0.7:
         for _ in range(rng.randint(1, 3)):
-            lines.append(f"fc {rng.randint(1, 12)}" + (" bias=false" if rng.random() < 0.2 else ""))
+            units = rng.randint(1, 12)
+            stack.append(("fc", {"units": units, "bias": False} if rng.random() < 0.2 else {"units": units}))
             if rng.random() < 0.5:
-                lines.append(rng.choice(["relu", "tanh", "batchnorm", "dropout 0.5", "silu", "identity"]))
+                stack.append(rng.choice(HEAD_LAYERS))
     if rng.random() < 0.4:
-        lines.append("softmax")
-    return lines
+        stack.append(("softmax", {}))
+    return stack
+
+
+def random_layers(rng: random.Random, channels: int) -> list[str]:
+    """The statements of `random_stack`, written by random_stacks.layer_text."""
+    return [layer_text(kind, options) for kind, options in random_stack(rng, channels)]
 
 
 ACTIVATIONS = (
-    "relu",
-    "leakyrelu 0.2",
-    "leakyrelu",
-    "elu",
-    "elu 0.5",
-    "gelu",
-    "sigmoid",
-    "tanh",
-    "relu6",
-    "hardswish",
-    "hardsigmoid",
-    "silu",
-    "swish",
-    "identity",
+    ("relu", {}),
+    ("leakyrelu", {"slope": 0.2}),
+    ("leakyrelu", {}),
+    ("elu", {}),
+    ("elu", {"alpha": 0.5}),
+    ("gelu", {}),
+    ("sigmoid", {}),
+    ("tanh", {}),
+    ("relu6", {}),
+    ("hardswish", {}),
+    ("hardsigmoid", {}),
+    ("silu", {}),
+    ("swish", {}),
+    ("identity", {}),
 )
+GLOBAL_POOLS = (
+    ("globalavgpool", {}),
+    ("globalmaxpool", {}),
+    ("adaptiveavgpool", {"size": 3}),
+    ("adaptivemaxpool", {"size": (2, 3)}),
+)
+HEAD_LAYERS = (("relu", {}), ("tanh", {}), ("batchnorm", {}), ("dropout", {"p": 0.5}), ("silu", {}), ("identity", {}))
 
 
-def _groups_and_bias(rng: random.Random, channels: int, filters: int) -> list[str]:
-    parts = []
+def _groups_and_bias(rng: random.Random, channels: int, filters: int) -> dict:
+    """Valid groups only (a common divisor of at least 2), unlike random_stacks' `_groups`, which
+    also draws invalid ones: a spec here must compile."""
+    options: dict = {}
     divisors = [g for g in range(2, min(channels, filters) + 1) if channels % g == 0 and filters % g == 0]
     if divisors and rng.random() < 0.3:
-        parts.append(f"groups={rng.choice(divisors)}")
+        options["groups"] = rng.choice(divisors)
     if rng.random() < 0.2:
-        parts.append("bias=false")
-    return parts
+        options["bias"] = False
+    return options
 
 
 def random_spec(rng: random.Random) -> str:
