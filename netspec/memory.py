@@ -52,6 +52,10 @@ DEVICES = ("cuda", "cpu")
 TERMS = ("weights", "gradients", "optimizer_state", "activations", "input", "workspace")
 PHASES = ("forward", "backward", "optimizer")
 LABEL_BYTES = 8  # the runner's targets are int64
+# CPU: oneDNN's backward of a strided convolution takes a scratch buffer beside the weight's
+# reordered copy, whatever the batch: 61,488 B (16 and 32 channels) and 94,256 B (48 and 64) were
+# measured with torch 2.13 (bench/memory_vs_measured.py --trace); 96 KiB bounds them.
+STRIDED_CONV_SCRATCH = 96 * 1024
 
 
 def optimizer_slots(name: str, amsgrad: bool = False, momentum: float | None = None) -> int:
@@ -431,7 +435,9 @@ def operation_temporaries(
     - On CPU (oneDNN, channels-last), conv: the forward reorders the weight (one copy, W); the
       backward reorders it again and computes the weight gradient in oneDNN's layout, then in
       the plain one, then copies it to channels-last: two copies beside the gradient that stays
-      (2·W).
+      (2·W). A strided convolution's backward also takes oneDNN's scratch beside one copy, whatever
+      the batch, when it computes an input gradient (not the first layer with parameters):
+      max(2·W, W + STRIDED_CONV_SCRATCH).
     - On CPU, batchnorm: the backward holds one more tensor of its input's size.
     - maxpool, adaptivemaxpool, globalmaxpool before the first layer with parameters: nothing
       needs a gradient, yet `max_pool2d_with_indices` makes its int64 indices (output × 8 bytes)
@@ -474,6 +480,9 @@ def operation_temporaries(
             backward = (0, 3 * prod(layer.input) * size)
         elif cpu and kind == "conv":
             forward, backward = (layer.params * size, 0), (2 * layer.params * size, 0)
+            input_gradient = any(i > 0 and tracked[i - 1] for i in layer.inputs)
+            if input_gradient and max(layer.instance.values.get("stride", (1, 1))) > 1:  # oneDNN's scratch
+                backward = (max(backward[0], layer.params * size + STRIDED_CONV_SCRATCH), 0)
             if n in plain_gradient or n in sliced:  # the gradient is copied to a dense channels-last one
                 backward = (backward[0], prod(layer.output) * size)
         elif cpu and kind == "batchnorm":
@@ -511,7 +520,9 @@ def pooling_temporaries(layer: LayerReport, tracked: bool, indices: int = 0) -> 
       gradient (input-sized: the padding's backward slices it), while the layer's own saved
       squares `S`, sums and output are already freed: at worst `3·input` of gradients where the
       layer's moment counts `input + output` and the saved `S + 2·output`, so `2·input − S −
-      3·output` more (never below 0: the earlier sub-steps are within the moment).
+      3·output` more. Its first step, the square root's backward `grad / (2·result)`, holds
+      two outputs (the product, the quotient) beside the output gradient, with everything saved:
+      `2·output − input` more than the moment, where a window of stride 1 keeps the size.
     """
     out, inp = prod(layer.output), prod(layer.input)
     geometry = windows.geometry(layer.instance.values, layer.input, pool=True)
@@ -520,7 +531,7 @@ def pooling_temporaries(layer: LayerReport, tracked: bool, indices: int = 0) -> 
     if layer.kind == "l2pool":
         squares = padded or inp
         forward = 2 * out if tracked else squares + 3 * out
-        backward = max(0, 2 * inp - squares - 3 * out)
+        backward = max(0, 2 * inp - squares - 3 * out, 2 * out - inp)
         return forward, backward
     if padded is not None:  # an explicit F.pad of an odd SAME cell
         forward = 0 if tracked else padded
