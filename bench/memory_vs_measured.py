@@ -7,6 +7,8 @@
     python bench/memory_vs_measured.py --quick --for-loop    # torch's for-loop optimizers (foreach=False)
     python bench/memory_vs_measured.py --device cuda         # torch.cuda.max_memory_allocated (not run yet)
     python bench/memory_vs_measured.py --specs deep --optimizer sgd --trace   # every allocation, by operation
+    python bench/memory_vs_measured.py --cases               # one small network per layer kind (CASES)
+    python bench/memory_vs_measured.py --cases l2pool --optimizer sgd --trace
 
 Prints one row per spec and optimizer: the estimate (`memory.estimate(...).total`, the peak of the
 step's timeline), the measured peak, the error, the phase the measured peak fell in and what was
@@ -49,7 +51,7 @@ import torch
 from torch.profiler import ProfilerActivity, profile, record_function
 
 from netspec import resources
-from netspec.checker import CheckResult, check_source
+from netspec.checker import CheckResult, check_source, check_text
 from netspec.loading import load_spec
 from netspec.memory import estimate, optimizer_slots
 from netspec.train_settings import OptimizerSettings
@@ -59,6 +61,33 @@ from netspec.training.runner import CHANNELS_LAST, forward_loss
 from netspec.units import fmt_bytes
 
 QUICK = ("lenet", "mnist_cnn", "network3", "deep")
+# Small networks, one per layer kind or option, each made so that the layer's own step dominates
+# the peak (a 1x1 convolution of 16 channels and an fc after it): how the temporaries of
+# docs/memory.md's table were found (`--cases NAME --trace`). "first_" ones put the layer before the
+# first layer with parameters, where nothing needs a gradient.
+_TAIL = "conv 16 1x1\nrelu\nfc 10\n"
+CASES = {
+    "conv": "input 16x16x16\nconv 16 3x3 pad=1\nconv 32 3x3 pad=1\n",
+    "strided_conv": "input 16x16x16\nconv 16 3x3 pad=1\nconv 32 3x3 stride=2 pad=1\n",
+    "first_strided_conv": "input 3x32x32\nconv 16 3x3 stride=2 pad=1\n",
+    "dilated_conv": "input 16x16x16\nconv 16 3x3 pad=1\nconv 32 3x3 dilation=2 pad=2\n",
+    "grouped_conv": "input 16x16x16\nconv 16 3x3 pad=1\nconv 32 3x3 pad=1 groups=4\n",
+    "depthwise_conv": "input 16x16x16\nconv 32 3x3 pad=1\nconv 32 3x3 pad=1 groups=32\n",
+    "convtranspose": "input 16x16x16\nconv 16 3x3 pad=1\nconvtranspose 16 2x2 stride=2\n",
+    "l2pool": "input 16x16x16\nconv 16 3x3 pad=1\nl2pool 2\n",
+    "l2pool_stride1": "input 16x16x16\nconv 16 3x3 pad=1\nl2pool 3 stride=1 pad=1\n",
+    "l2pool_same": "input 16x15x15\nconv 16 3x3 pad=1\nl2pool 3 stride=2 pad=same\n",
+    "upsample": "input 16x16x16\nconv 16 3x3 pad=1\nupsample 2\n",
+    "upsample_bilinear": "input 16x16x16\nconv 16 3x3 pad=1\nupsample 2 mode=bilinear\n",
+    "maxpool_same": "input 16x16x16\nconv 16 3x3 pad=1\nmaxpool 3 stride=2 pad=same\n",
+    "avgpool_same": "input 16x16x16\nconv 16 3x3 pad=1\navgpool 3 stride=2 pad=same\n",
+    "first_relu": "input 16x16x16\nrelu\nconv 16 3x3 pad=1\n",
+    "first_avgpool": "input 16x16x16\navgpool 2\nconv 16 3x3 pad=1\n",
+    "first_l2pool": "input 16x16x16\nl2pool 2\nconv 16 3x3 pad=1\n",
+    "first_upsample": "input 16x16x16\nupsample 2\nconv 16 3x3 pad=1\n",
+    "first_maxpool_same": "input 16x16x16\nmaxpool 3 stride=2 pad=same\nconv 16 3x3 pad=1\n",
+}
+CASES = {name: text + _TAIL for name, text in CASES.items()}
 PHASES = ("forward", "backward", "optimizer")
 
 
@@ -223,6 +252,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--specs", nargs="+", help="shipped spec names or .net paths (default: every shipped spec)")
     parser.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)}")
+    parser.add_argument(
+        "--cases", nargs="*", choices=sorted(CASES), help="small networks of one layer kind (CASES; none named: all)"
+    )
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--optimizer", nargs="+", default=["sgd", "adam"])
     parser.add_argument("--weight-decay", type=float, default=0.0)
@@ -234,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     names = args.specs or (list(QUICK) if args.quick else [p.stem for p in resources.bundled_specs()])
+    if args.cases is not None:
+        names = args.cases or list(CASES)
     print(
         f"# torch {torch.__version__}, {args.device}, batch {args.batch}, weight_decay {args.weight_decay}, "
         f"{'for-loop' if args.for_loop else 'foreach'} optimizers, {date.today()}"
@@ -244,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | --- | ---: | ---: | ---: | --- | --- |")
     worst = 0.0
     for name in names:
-        result = load(name)
+        result = check_text(CASES[name]) if args.cases is not None else load(name)
         for optimizer in args.optimizer:
             settings = settings_for(optimizer)
             started = time.perf_counter()

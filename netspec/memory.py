@@ -525,8 +525,10 @@ def pooling_temporaries(layer: LayerReport, tracked: bool, indices: int = 0) -> 
       `2·output − input` more than the moment, where a window of stride 1 keeps the size.
     """
     out, inp = prod(layer.output), prod(layer.input)
-    geometry = windows.geometry(layer.instance.values, layer.input, pool=True)
-    padded = prod(geometry.padded_hw()) * layer.input[0] if geometry.asymmetric else None
+    padded = None
+    if layer.instance.values.get("pad") == "same":  # only SAME pads one side more than the other
+        geometry = windows.geometry(layer.instance.values, layer.input, pool=True)
+        padded = prod(geometry.padded_hw()) * layer.input[0] if geometry.asymmetric else None
     forward = backward = 0
     if layer.kind == "l2pool":
         squares = padded or inp
