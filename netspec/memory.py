@@ -33,6 +33,7 @@ from math import prod
 
 from netspec.checker import INPUT_STORAGE, CheckResult, LayerReport
 from netspec.layers import windows
+from netspec.layers.activation import _Activation
 from netspec.layers.base import DROPOUT_MASK
 from netspec.record import Record
 from netspec.units import fmt_bytes
@@ -56,6 +57,7 @@ LABEL_BYTES = 8  # the runner's targets are int64
 # reordered copy, whatever the batch: 61,488 B (16 and 32 channels) and 94,256 B (48 and 64) were
 # measured with torch 2.13 (bench/memory_vs_measured.py --trace); 96 KiB bounds them.
 STRIDED_CONV_SCRATCH = 96 * 1024
+ONEDNN_BLOCK = 16  # CPU: oneDNN's blocked layouts hold channels in groups of 16 (nChw16c)
 
 
 def optimizer_slots(name: str, amsgrad: bool = False, momentum: float | None = None) -> int:
@@ -432,6 +434,11 @@ def operation_temporaries(
     - lrn (`F.local_response_norm`, any device): the backward of its division `x / d^β` holds
       three more tensors of the input's size (`grad / d^β`, and `−grad · x / d^2β` built from a
       division, a negation and a product) beside the incoming gradient.
+    - lrn before the first layer with parameters saves nothing, yet `F.local_response_norm`
+      makes its intermediates one after the other: the squares beside their zero-padded copy
+      over the channels, `(C + size − 1)·H·W`, then the window means, their product with α and
+      its sum with k, three inputs' worth while the output does not exist yet: max(2·input,
+      padded) beyond the output.
     - On CPU (oneDNN, channels-last), conv: the forward reorders the weight (one copy, W); the
       backward reorders it again and computes the weight gradient in oneDNN's layout, then in
       the plain one, then copies it to channels-last: two copies beside the gradient that stays
@@ -444,7 +451,8 @@ def operation_temporaries(
       and drops them.
     - On CPU, a maxpool or avgpool whose gradient arrives in the plain layout while its saved
       tensors are channels-last — its output is flattened, or averaged to 1x1 by a
-      globalavgpool (a mean, whose backward expands a plain tensor): the maxpool's backward
+      globalavgpool (a mean, whose backward expands a plain tensor), or normalized by an lrn
+      (the backward of its padded window means): the maxpool's backward
       copies the int64 indices and computes the input gradient twice (output × 8 bytes +
       input), the avgpool's computes the input gradient twice (input), a conv copies the
       gradient to channels-last (output); a conv whose gradient is a slice of a concat's copies
@@ -459,6 +467,7 @@ def operation_temporaries(
         layer = layers[n]
         flattens = len(layer.output) == 1 and len(layer.input) == 3
         averages = layer.kind in ("globalavgpool", "adaptiveavgpool") and prod(layer.output[1:]) == 1
+        averages = averages or layer.kind == "lrn"  # its padded window means' backward is plain too
         passes = (layer.is_merge and layer.kind in ("add", "concat")) or layer.storage != ("out", n)
         if flattens or averages or (passes and n in plain_gradient):  # hands its gradient's layout on
             plain_gradient.update(i - 1 for i in layer.inputs if i > 0 and prod(layers[i - 1].output[1:]) > 1)
@@ -476,11 +485,15 @@ def operation_temporaries(
         if kind in ("maxpool", "avgpool", "l2pool"):
             forward, backward = pooling_temporaries(layer, tracked[n], forward[1] // size)
             forward, backward = (0, forward * size), (0, backward * size)
+        input_gradient = any(i > 0 and tracked[i - 1] for i in layer.inputs)
         if kind == "lrn":
             backward = (0, 3 * prod(layer.input) * size)
+            if not tracked[n]:  # nothing saved, yet every intermediate made (see the docstring)
+                channels, h, w = layer.input
+                padded = (channels + layer.instance.values["size"] - 1) * h * w
+                forward = (0, max(2 * prod(layer.input), padded) * size)
         elif cpu and kind == "conv":
             forward, backward = (layer.params * size, 0), (2 * layer.params * size, 0)
-            input_gradient = any(i > 0 and tracked[i - 1] for i in layer.inputs)
             if input_gradient and max(layer.instance.values.get("stride", (1, 1))) > 1:  # oneDNN's scratch
                 backward = (max(backward[0], layer.params * size + STRIDED_CONV_SCRATCH), 0)
             if n in plain_gradient or n in sliced:  # the gradient is copied to a dense channels-last one
@@ -491,13 +504,24 @@ def operation_temporaries(
             backward = (0, prod(layer.output) * 8 + prod(layer.input) * size)
         elif cpu and kind == "avgpool" and n in plain_gradient:
             backward = (0, prod(layer.input) * size)
+        if cpu and kind in ("conv", "convtranspose") and layer.input[0] == 1 and _elementwise(layers, layer):
+            # a one-channel map is channels-last and contiguous at once; made by an activation or
+            # dropout its strides are the plain ones, and oneDNN may take its blocked path, with
+            # copies padded to 16 channels (2 in a forward, 3 in a transposed one's, 2 in a backward;
+            # not after every activation: an upper bound)
+            block = ONEDNN_BLOCK * max(prod(layer.input[1:]), prod(layer.output[1:])) * size
+            copies = 3 if kind == "convtranspose" else 2
+            forward, backward = (forward[0], forward[1] + copies * block), (backward[0], backward[1] + 2 * block)
         temporaries.append((forward, backward))
     return temporaries
 
 
-def _saved_elements(layer: LayerReport, key: str) -> int | None:
-    """Elements per sample of the tensor a layer saves under its private `key` (None: it saves none)."""
-    return next((t.per_sample for t in layer.saved if t.storage[-1] == key and t.storage[0] == "aux"), None)
+def _elementwise(layers: list[LayerReport], layer: LayerReport) -> bool:
+    """Whether the layer's (first) input is made by an activation or dropout, not the batch."""
+    index = layer.inputs[0]
+    return index > 0 and (
+        isinstance(layers[index - 1].instance.kind, _Activation) or layers[index - 1].kind == "dropout"
+    )
 
 
 def pooling_temporaries(layer: LayerReport, tracked: bool, indices: int = 0) -> tuple[int, int]:
