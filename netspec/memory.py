@@ -434,6 +434,8 @@ def operation_temporaries(
     - lrn (`F.local_response_norm`, any device): the backward of its division `x / d^β` holds
       three more tensors of the input's size (`grad / d^β`, and `−grad · x / d^2β` built from a
       division, a negation and a product) beside the incoming gradient.
+    - dropout before the first layer with parameters saves nothing, yet draws its mask: the
+      input's size (one byte per element on CUDA, as the saved mask).
     - lrn before the first layer with parameters saves nothing, yet `F.local_response_norm`
       makes its intermediates one after the other: the squares beside their zero-padded copy
       over the channels, `(C + size − 1)·H·W`, then the window means, their product with α and
@@ -454,7 +456,8 @@ def operation_temporaries(
       globalavgpool (a mean, whose backward expands a plain tensor), or normalized by an lrn
       (the backward of its padded window means): the maxpool's backward
       copies the int64 indices and computes the input gradient twice (output × 8 bytes +
-      input), the avgpool's computes the input gradient twice (input), a conv copies the
+      input), the avgpool's computes the input gradient twice (input), and so may an
+      adaptiveavgpool's (seen after an upsample, not after a conv: counted always), a conv copies the
       gradient to channels-last (output); a conv whose gradient is a slice of a concat's copies
       it too. An add, a residual or a concat hands the plain layout on to the layers it
       reads; an activation does not (its gradient takes its saved tensor's layout).
@@ -463,6 +466,12 @@ def operation_temporaries(
     cpu = device == "cpu"
     tracked = tracked_layers(layers)
     plain_gradient = set()  # layers whose output gradient comes back in the plain layout
+    if layers and len(layers[-1].output) == 3 and prod(layers[-1].output[1:]) > 1:
+        # a map output: the loss's log_softmax over its channels works on a plain copy (CPU)
+        final_softmax = layers[-1].kind == "softmax" and not layers[-1].node.frames
+        last = layers[-1].inputs[0] - 1 if final_softmax else len(layers) - 1
+        if last >= 0:
+            plain_gradient.add(last)
     for n in range(len(layers) - 1, -1, -1):
         layer = layers[n]
         flattens = len(layer.output) == 1 and len(layer.input) == 3
@@ -482,6 +491,8 @@ def operation_temporaries(
         kind, forward, backward = layer.kind, (0, 0), (0, 0)
         if kind in ("maxpool", "adaptivemaxpool", "globalmaxpool") and not tracked[n]:
             forward = (0, prod(layer.output) * 8)  # the int64 indices, made and dropped
+        if kind == "dropout" and not tracked[n]:  # the mask is made and dropped (1 B per element on CUDA)
+            forward = (0, prod(layer.input) * (1 if device == "cuda" else size))
         if kind in ("maxpool", "avgpool", "l2pool"):
             forward, backward = pooling_temporaries(layer, tracked[n], forward[1] // size)
             forward, backward = (0, forward * size), (0, backward * size)
@@ -502,13 +513,14 @@ def operation_temporaries(
             backward = (0, prod(layer.input) * size)
         elif cpu and kind == "maxpool" and n in plain_gradient:
             backward = (0, prod(layer.output) * 8 + prod(layer.input) * size)
-        elif cpu and kind == "avgpool" and n in plain_gradient:
+        elif cpu and kind in ("avgpool", "adaptiveavgpool") and n in plain_gradient:
             backward = (0, prod(layer.input) * size)
-        if cpu and kind in ("conv", "convtranspose") and layer.input[0] == 1 and _elementwise(layers, layer):
-            # a one-channel map is channels-last and contiguous at once; made by an activation or
-            # dropout its strides are the plain ones, and oneDNN may take its blocked path, with
-            # copies padded to 16 channels (2 in a forward, 3 in a transposed one's, 2 in a backward;
-            # not after every activation: an upper bound)
+        one_channel = layer.input[0] == 1 or (kind == "convtranspose" and layer.output[0] == 1)
+        if cpu and kind in ("conv", "convtranspose") and one_channel and _blocked(layers, layer):
+            # a one-channel map (and a 1x1 kernel on it) is channels-last and contiguous at once
+            # (a transposed convolution's output too):
+            # oneDNN may take its blocked path, with copies padded to 16 channels (2 in a forward,
+            # 3 in a transposed one's, 2 in a backward; not always: an upper bound)
             block = ONEDNN_BLOCK * max(prod(layer.input[1:]), prod(layer.output[1:])) * size
             copies = 3 if kind == "convtranspose" else 2
             forward, backward = (forward[0], forward[1] + copies * block), (backward[0], backward[1] + 2 * block)
@@ -516,12 +528,16 @@ def operation_temporaries(
     return temporaries
 
 
-def _elementwise(layers: list[LayerReport], layer: LayerReport) -> bool:
-    """Whether the layer's (first) input is made by an activation or dropout, not the batch."""
+def _blocked(layers: list[LayerReport], layer: LayerReport) -> bool:
+    """Whether oneDNN was seen computing a convolution of one input channel in its blocked layout
+    (torch 2.13, CPU): always with a 1x1 kernel (its weight's layout is ambiguous too), else when
+    the map was made by an activation or dropout (whose output takes the plain strides); a
+    transposed convolution whatever made its map (seen after an upsample)."""
+    if layer.kind == "convtranspose" or tuple(layer.instance.values.get("kernel", ())) == (1, 1):
+        return True
     index = layer.inputs[0]
-    return index > 0 and (
-        isinstance(layers[index - 1].instance.kind, _Activation) or layers[index - 1].kind == "dropout"
-    )
+    made_by = layers[index - 1] if index > 0 else None
+    return made_by is not None and (isinstance(made_by.instance.kind, _Activation) or made_by.kind == "dropout")
 
 
 def pooling_temporaries(layer: LayerReport, tracked: bool, indices: int = 0) -> tuple[int, int]:
