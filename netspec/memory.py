@@ -511,10 +511,12 @@ def operation_temporaries(
                 backward = (backward[0], prod(layer.output) * size)
         elif cpu and kind == "batchnorm":
             backward = (0, prod(layer.input) * size)
-        elif cpu and kind == "maxpool" and n in plain_gradient:
-            backward = (0, prod(layer.output) * 8 + prod(layer.input) * size)
+        elif cpu and kind == "maxpool" and n in plain_gradient:  # its input: the padded copy under SAME
+            pooled = padded_elements(layer) or prod(layer.input)
+            backward = (0, backward[1] + prod(layer.output) * 8 + pooled * size)
         elif cpu and kind in ("avgpool", "adaptiveavgpool") and n in plain_gradient:
-            backward = (0, prod(layer.input) * size)
+            pooled = (padded_elements(layer) if kind == "avgpool" else None) or prod(layer.input)
+            backward = (0, backward[1] + pooled * size)
         one_channel = layer.input[0] == 1 or (kind == "convtranspose" and layer.output[0] == 1)
         if cpu and kind in ("conv", "convtranspose") and one_channel and _blocked(layers, layer):
             # a one-channel map (and a 1x1 kernel on it) is channels-last and contiguous at once
@@ -538,6 +540,15 @@ def _blocked(layers: list[LayerReport], layer: LayerReport) -> bool:
     index = layer.inputs[0]
     made_by = layers[index - 1] if index > 0 else None
     return made_by is not None and (isinstance(made_by.instance.kind, _Activation) or made_by.kind == "dropout")
+
+
+def padded_elements(layer: LayerReport) -> int | None:
+    """Elements per sample of a pooling layer's explicitly padded input (`F.pad` first: SAME
+    padding with an odd cell), None when it pools its input as it is."""
+    if layer.instance.values.get("pad") != "same":  # only SAME pads one side more than the other
+        return None
+    geometry = windows.geometry(layer.instance.values, layer.input, pool=True)
+    return prod(geometry.padded_hw()) * layer.input[0] if geometry.asymmetric else None
 
 
 def pooling_temporaries(layer: LayerReport, tracked: bool, indices: int = 0) -> tuple[int, int]:
@@ -565,10 +576,7 @@ def pooling_temporaries(layer: LayerReport, tracked: bool, indices: int = 0) -> 
       `2·output − input` more than the moment, where a window of stride 1 keeps the size.
     """
     out, inp = prod(layer.output), prod(layer.input)
-    padded = None
-    if layer.instance.values.get("pad") == "same":  # only SAME pads one side more than the other
-        geometry = windows.geometry(layer.instance.values, layer.input, pool=True)
-        padded = prod(geometry.padded_hw()) * layer.input[0] if geometry.asymmetric else None
+    padded = padded_elements(layer)
     forward = backward = 0
     if layer.kind == "l2pool":
         squares = padded or inp
