@@ -459,8 +459,8 @@ def operation_temporaries(
       input), the avgpool's computes the input gradient twice (input), and so may an
       adaptiveavgpool's (seen after an upsample, not after a conv: counted always), a conv copies the
       gradient to channels-last (output); a conv whose gradient is a slice of a concat's copies
-      it too. An add, a residual or a concat hands the plain layout on to the layers it
-      reads; an activation does not (its gradient takes its saved tensor's layout).
+      it too. An add, a residual, a concat and every activation but relu and leakyrelu (whose
+      gradient takes the saved tensor's layout) hand the plain layout on to what they read.
 
     CUDA's cuDNN workspaces are not modelled (docs/memory.md)."""
     cpu = device == "cpu"
@@ -478,6 +478,9 @@ def operation_temporaries(
         averages = layer.kind in ("globalavgpool", "adaptiveavgpool") and prod(layer.output[1:]) == 1
         averages = averages or layer.kind == "lrn"  # its padded window means' backward is plain too
         passes = (layer.is_merge and layer.kind in ("add", "concat")) or layer.storage != ("out", n)
+        # an activation's input gradient takes its incoming gradient's layout, except relu's and
+        # leakyrelu's (threshold_backward: the saved tensor's); measured with torch 2.13
+        passes = passes or (isinstance(layer.instance.kind, _Activation) and layer.kind not in ("relu", "leakyrelu"))
         if flattens or averages or (passes and n in plain_gradient):  # hands its gradient's layout on
             plain_gradient.update(i - 1 for i in layer.inputs if i > 0 and prod(layers[i - 1].output[1:]) > 1)
     readers: dict[int, list[int]] = {}
