@@ -520,6 +520,11 @@ def operation_temporaries(
         elif cpu and kind in ("avgpool", "adaptiveavgpool") and n in plain_gradient:
             pooled = (padded_elements(layer) if kind == "avgpool" else None) or prod(layer.input)
             backward = (0, backward[1] + pooled * size)
+        if cpu and kind == "convtranspose" and max(layer.instance.values.get("dilation", (1, 1))) > 1:
+            # no oneDNN path: slow_conv_transpose2d's column buffer, C_out·kh·kw·H_in·W_in (the
+            # forward measured; the backward's columns counted alike, an upper bound)
+            columns = layer.output[0] * prod(layer.instance.values["kernel"]) * prod(layer.input[1:]) * size
+            forward, backward = (forward[0], forward[1] + columns), (backward[0], backward[1] + columns)
         one_channel = layer.input[0] == 1 or (kind == "convtranspose" and layer.output[0] == 1)
         if cpu and kind in ("conv", "convtranspose") and one_channel and _blocked(layers, layer):
             # a one-channel map (and a 1x1 kernel on it) is channels-last and contiguous at once
