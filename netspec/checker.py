@@ -7,10 +7,9 @@ input) and warnings where it can but probably should not (a size that is not a w
 
 from __future__ import annotations
 
-import gc
-
 from netspec import syntax
 from netspec.arithmetic import ReceptiveField
+from netspec.collector import collector_paused
 from netspec.diagnostics import Diagnostics, add_context
 from netspec.elaborate import LayerInstance, Network, elaborate
 from netspec.graph import INPUT_ID, Node
@@ -161,16 +160,8 @@ class CheckResult(Record):
 
 def check_source(source: SourceFile) -> CheckResult:
     """Parse, elaborate and check one spec. Never raises for any input text."""
-    # A check allocates a few objects per token and keeps them all, without cycles: the cyclic
-    # garbage collector would only rescan them, again and again (a 100,000-layer spec took 2.5×
-    # as long), so it pauses meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # what a check builds is kept, without cycles (netspec/collector.py)
         return _check(source)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _check(source: SourceFile) -> CheckResult:

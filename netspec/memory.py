@@ -28,10 +28,10 @@ largest batch that fits a limit is the smallest of the moments' own largest batc
 
 from __future__ import annotations
 
-import gc
 from math import prod
 
 from netspec.checker import INPUT_STORAGE, CheckResult, LayerReport
+from netspec.collector import collector_paused
 from netspec.layers import windows
 from netspec.layers.activation import _Activation
 from netspec.layers.base import DROPOUT_MASK
@@ -251,15 +251,8 @@ def estimate(
     """The peak memory of one training step of a checked network (see the module docstring);
     `slots` overrides the optimizer's default state (`optimizer_slots` with its options),
     `weight_decay` > 0 adds the optimizer's L2 copy of the gradients."""
-    # A few objects per layer, no cycles: the cyclic collector would only rescan the check's
-    # millions of objects again and again (3.7× the time on a 50,000-layer spec), so it pauses.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # a few objects per layer, no cycles (netspec/collector.py)
         return _estimate(result, batch, dtype, optimizer, device, slots, weight_decay, foreach)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _estimate(result, batch, dtype, optimizer, device, slots, weight_decay, foreach) -> MemoryEstimate:

@@ -55,18 +55,10 @@ def draw_picture(
     expand: bool = False,
 ):
     """The `Picture` (shapes and texts) of a checked network; see `draw_svg`."""
-    # A drawing allocates a few objects per layer and keeps them, without cycles, beside the
-    # check's millions: the cyclic garbage collector would only rescan them all, again and again
-    # (most of the time of drawing a 100,000-layer chain), so it pauses meanwhile.
-    import gc
+    from netspec.collector import collector_paused
 
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():  # a few objects per layer, no cycles (netspec/collector.py)
         return _draw_picture(result, style, direction, labels, scale, highlight, rf, expand)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _draw_picture(result, style, direction, labels, scale, highlight, rf, expand):

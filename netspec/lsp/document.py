@@ -8,13 +8,13 @@ from indexes built here once per version.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator
 from urllib.parse import unquote
 
 from netspec import syntax
 from netspec.checker import CheckResult, LayerReport, check_source
+from netspec.collector import collector_paused
 from netspec.diagnostics import Diagnostics
 from netspec.source import SourceFile, Span
 from netspec.syntax import Statement
@@ -41,15 +41,8 @@ class Analysis:
         self.layers_at: dict[tuple[int, int], list[LayerReport]] = {}
         self.frames_at: dict[tuple[int, int], dict[int, list[LayerReport]]] = {}
         self._editor_lines: list[str] | None = None
-        # Paused as during the check (see check_source): what is built here is kept, without
-        # cycles, and each collection would rescan the check's millions of objects again.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():  # what is built here is kept, without cycles (netspec/collector.py)
             self._index()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _index(self) -> None:
         self.statements = parse_statements(self.source)
