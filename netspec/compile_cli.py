@@ -8,9 +8,8 @@ This path never imports torch: compiling is string generation.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from netspec.loading import UsageError, load_spec
+from netspec.loading import load_spec
 
 EXIT_OK, EXIT_SPEC_ERRORS = 0, 1
 
@@ -19,14 +18,12 @@ def run_compile(args) -> int:
     from netspec.checker import check_source
     from netspec.codegen import class_name, compile_diagnostics, generate
     from netspec.diagnostics import render_all, summary, terminal_text
-    from netspec.files import write_text_atomically
+    from netspec.output_file import output_path, write_output
 
     source, note = load_spec(args.spec)
     if note:
         print(terminal_text(note), file=sys.stderr)
-    output = None if args.output in (None, "-") else Path(args.output)
-    if output is not None:
-        _check_output(output, args.spec)
+    output = output_path(args.output, args.spec, "model.py")
     result = check_source(source)
     init = compile_diagnostics(result)
     shown = result.diagnostics.sorted()
@@ -40,19 +37,8 @@ def run_compile(args) -> int:
         sys.stdout.write(code)
         sys.stdout.flush()
         return EXIT_OK
-    try:
-        write_text_atomically(output, code)
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+    write_output(output, code.encode("utf-8"))
     print(
         f"wrote {terminal_text(str(output))}: class {class_name(result)}, {result.params:,} parameters", file=sys.stderr
     )
     return EXIT_OK
-
-
-def _check_output(output: Path, spec: str) -> None:
-    if output.is_dir():
-        raise UsageError(f"{output} is a folder; -o takes a file name, e.g. -o {output / 'model.py'}")
-    spec_path = Path(spec)
-    if output.exists() and spec_path.exists() and output.resolve() == spec_path.resolve():
-        raise UsageError(f"-o {output} would overwrite the spec itself")

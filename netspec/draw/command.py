@@ -80,14 +80,13 @@ def add_parser(commands) -> None:
 
 
 def run(args) -> int:
-    from pathlib import Path
 
     from netspec.checker import check_source
     from netspec.diagnostics import render_all, summary, terminal_text
     from netspec.draw import DrawError, draw_svg
     from netspec.draw.export import ExportError, encode, format_for
-    from netspec.files import write_bytes_atomically
     from netspec.loading import load_spec
+    from netspec.output_file import output_path, write_output
 
     if args.rf is not None:
         ignored = [flag for flag, given in RF_IGNORES.items() if getattr(args, given) not in (None, False)]
@@ -97,17 +96,13 @@ def run(args) -> int:
                 f"{'does' if len(ignored) == 1 else 'do'} not apply to it (--scale and --font do); draw the "
                 "network without --rf for them"
             )
-    if args.output == "":
-        raise UsageError("-o needs a file name, e.g. -o network.svg (or - for stdout)")
-    output = None if args.output in (None, "-") else Path(args.output)
+    output = output_path(args.output, args.spec, "network.svg")
     try:
         fmt = format_for(args.output, args.format)
     except ExportError as error:
         raise UsageError(str(error)) from None
     if output is None and fmt != "svg":
         raise UsageError(f"{fmt.upper()} is binary: write it to a file with -o FILE.{fmt}")
-    if output is not None:
-        _check_output(output, args.spec)
     source, note = load_spec(args.spec)
     if note:
         print(terminal_text(note), file=sys.stderr)
@@ -137,26 +132,6 @@ def run(args) -> int:
         sys.stdout.write(svg)
         sys.stdout.flush()
         return EXIT_OK
-    try:
-        write_bytes_atomically(output, data)
-    except OSError as error:
-        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+    write_output(output, data)
     print(f"wrote {terminal_text(str(output))} ({fmt.upper()}, {len(data):,} bytes)", file=sys.stderr)
     return EXIT_OK
-
-
-def _check_output(output, spec: str) -> None:
-    """Refuse, before any work, an output that cannot be a drawing's file: a folder, the spec
-    itself, a name the file system refuses (too long, a loop of links)."""
-    from pathlib import Path
-
-    try:
-        if output.is_dir():
-            raise UsageError(f"{output} is a folder; -o takes a file name, e.g. -o {output / 'network.svg'}")
-        spec_path = Path(spec)
-        if output.exists() and spec_path.exists() and output.resolve() == spec_path.resolve():
-            raise UsageError(f"-o {output} would overwrite the spec itself")
-    except (OSError, ValueError) as error:  # ENAMETOOLONG, ELOOP, a NUL byte
-        reason = getattr(error, "strerror", None) or str(error)
-        shown = str(output) if len(str(output)) <= 80 else str(output)[:80] + "…"
-        raise UsageError(f"cannot write {shown}: {reason}") from None
