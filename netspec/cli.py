@@ -441,11 +441,22 @@ def _expand_folders(names: list[str]) -> list[str]:
             continue
         try:
             with os.scandir(name) as entries:
-                found = sorted(entry.name for entry in entries if entry.name.endswith(".net") and not entry.is_dir())
+                found = sorted(
+                    entry.name for entry in entries if entry.name.endswith(".net") and not _entry_is_dir(entry)
+                )
         except OSError:
             found = []  # reported as the folder's problem
         expanded.extend([os.path.join(name, spec) for spec in found] or [name])
     return expanded
+
+
+def _entry_is_dir(entry: os.DirEntry) -> bool:
+    """Whether a folder entry is a folder; an entry that cannot be followed (a loop of links, a
+    name too long) is not, so it is listed and reported by itself rather than hiding its folder."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _unique(names: list[str]) -> list[str]:

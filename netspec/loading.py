@@ -2,7 +2,10 @@
 
 A spec is read at most `MAX_BYTES + 1` bytes: a regular file's size is checked before reading, a
 pipe's while reading, so `netspec check /dev/zero` or an endless pipe cannot fill the memory.
-Devices are refused (a terminal on stdin excepted), as are folders and sockets.
+Devices are refused (a terminal on stdin excepted), as are folders and sockets. So is a named pipe
+(a FIFO made with `mkfifo`): opening one blocks until some writer opens it, which may be never, so
+it is opened without waiting and refused; an anonymous pipe (`netspec check <(cat a.net)`, whose
+`/dev/fd/63` already has its writer) is read.
 """
 
 from __future__ import annotations
@@ -45,14 +48,42 @@ def load_spec(name: str) -> tuple[SourceFile, str | None]:
         raise UsageError(f"cannot read {name}: {_reason(error)}") from None
     _check_kind(name, info, stdin=False)
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())  # what was opened, should it have changed since
-            _check_kind(name, info, stdin=False)
+        with open(_open_without_waiting(path, name), "rb") as handle:
             data = _read_bounded(handle, name)
     except OSError as error:
         raise UsageError(f"cannot read {name}: {_reason(error)}") from None
     shown = str(path) if note else name
     return SourceFile(shown, _decode(data, name)), note
+
+
+def _open_without_waiting(path: str, name: str) -> int:
+    """A descriptor open for reading `path`, opened with O_NONBLOCK so that a FIFO without a writer
+    (or one swapped in since `stat`) cannot block the open; refuses what `_check_kind` refuses and a
+    named pipe, then clears O_NONBLOCK so that an anonymous pipe is read as usual."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)  # what was opened, should it have changed since `stat`
+        _check_kind(name, info, stdin=False)
+        if stat.S_ISFIFO(info.st_mode) and not _anonymous_pipe(fd, path):
+            raise UsageError(
+                f"{name} is a named pipe (FIFO), not a spec file; reading it would wait for a writer. "
+                f"To check what a program writes, pipe it to standard input: `program | netspec check -`"
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _anonymous_pipe(fd: int, path: str) -> bool:
+    """Whether the FIFO open at `fd` is an anonymous pipe (Linux names it `pipe:[inode]` in
+    /proc/self/fd); without /proc, whether it was reached through /dev/fd, as `<(…)` gives it."""
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:")
+    except OSError:
+        return str(path).startswith(("/dev/fd/", "/proc/"))
 
 
 def _read_stdin() -> bytes:

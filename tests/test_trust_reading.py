@@ -2,7 +2,9 @@
 
 `netspec check /dev/zero` used to read until memory ran out (the 64 MiB cap was checked after
 reading). Now a spec is read at most `MAX_BYTES + 1` bytes; a regular file's size is checked before
-reading; devices other than a terminal on stdin are refused; stdin and FIFOs are read (bounded).
+reading; devices other than a terminal on stdin are refused; stdin and anonymous pipes are read
+(bounded). A named pipe is refused without waiting for a writer (issue #20: `netspec check fifo.net`
+hung until something wrote to it, forever if nothing did).
 """
 
 from __future__ import annotations
@@ -56,16 +58,20 @@ def test_a_regular_file_over_the_cap_is_refused_by_its_size(tmp_path, monkeypatc
     assert "5,000 bytes; specs larger than 100 bytes are refused" in str(raised.value)
 
 
+def _pipe_path(read_end: int) -> str:
+    """The path a shell's `<(…)` hands over for an anonymous pipe."""
+    return f"/dev/fd/{read_end}" if os.path.exists(f"/dev/fd/{read_end}") else f"/proc/self/fd/{read_end}"
+
+
 @posix_only
-def test_an_endless_fifo_is_read_only_up_to_the_cap(tmp_path, monkeypatch):
+def test_an_endless_pipe_is_read_only_up_to_the_cap(monkeypatch):
     monkeypatch.setattr(loading, "MAX_BYTES", 1000)
-    fifo = tmp_path / "spec.net"
-    os.mkfifo(fifo)
+    read_end, write_end = os.pipe()
     stop = threading.Event()
 
     def writer():  # 100 times the cap at most: a regression reading it all stays small
         try:
-            with open(fifo, "wb") as handle:
+            with open(write_end, "wb") as handle:
                 for _ in range(200):
                     if stop.is_set():
                         break
@@ -77,22 +83,67 @@ def test_an_endless_fifo_is_read_only_up_to_the_cap(tmp_path, monkeypatch):
     thread.start()
     try:
         with pytest.raises(UsageError) as raised:
-            load_spec(str(fifo))
+            load_spec(_pipe_path(read_end))
     finally:
         stop.set()
+        os.close(read_end)
     assert "more than 1,000 bytes; specs larger than 1,000 bytes are refused" in str(raised.value)
     thread.join(timeout=10)
 
 
 @posix_only
-def test_a_fifo_holding_a_spec_is_read(tmp_path):
-    fifo = tmp_path / "spec.net"
-    os.mkfifo(fifo)
-    thread = threading.Thread(target=lambda: fifo.write_bytes(b"input 1x8x8\nrelu\n"), daemon=True)
+def test_an_anonymous_pipe_holding_a_spec_is_read():
+    """`netspec check <(generate-spec)`: the shell passes /dev/fd/N, a pipe whose writer exists."""
+    read_end, write_end = os.pipe()
+    thread = threading.Thread(target=lambda: open(write_end, "wb").write(b"input 1x8x8\nrelu\n"), daemon=True)
     thread.start()
-    source, _ = load_spec(str(fifo))
+    try:
+        source, _ = load_spec(_pipe_path(read_end))
+    finally:
+        os.close(read_end)
     thread.join(timeout=10)
     assert source.text == "input 1x8x8\nrelu\n"
+
+
+@posix_only
+@pytest.mark.parametrize("command", ["check", "compile", "draw", "train"])
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path, command):
+    """Every command that reads a spec: before, opening the FIFO blocked until a writer came."""
+    fifo = tmp_path / "spec.net"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "netspec", command, str(fifo)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert f"netspec: error: {fifo} is a named pipe (FIFO), not a spec file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@posix_only
+def test_the_api_refuses_a_named_pipe_without_waiting(tmp_path):
+    import netspec
+    from netspec.api import SpecError
+
+    fifo = tmp_path / "spec.net"
+    os.mkfifo(fifo)
+    with pytest.raises(SpecError) as raised:
+        netspec.check(fifo)
+    assert "is a named pipe (FIFO)" in str(raised.value)
+
+
+@posix_only
+def test_a_folder_with_a_fifo_and_a_link_loop_checks_the_rest(capsys, tmp_path):
+    """`netspec check DIR/`: a FIFO `b.net` hung the whole folder; a symlink loop `loop.net` made
+    the folder look empty (its `is_dir()` raised). Each is reported by name, `ok.net` is checked."""
+    (tmp_path / "ok.net").write_text("input 1x8x8\nrelu\n")
+    os.mkfifo(tmp_path / "b.net")
+    os.symlink("loop.net", tmp_path / "loop.net")
+    assert main(["check", str(tmp_path)]) == 2
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'b.net'}: error: {tmp_path / 'b.net'} is a named pipe (FIFO)" in out
+    assert f"{tmp_path / 'loop.net'}: error: cannot read {tmp_path / 'loop.net'}:" in out
+    assert f"{tmp_path / 'ok.net'}: ok" in out
+    assert "3 specs: 1 ok, 0 with problems, 2 unreadable" in out
 
 
 def test_stdin_as_a_dash(tmp_path):
