@@ -142,10 +142,21 @@ def _got(value: Value) -> str:
     return f"got `{text}`"
 
 
+def _whole_number(value: Value) -> int | None:
+    """The whole number a value writes: `64`, and also `1e3` or `64.0` (a float with no fraction,
+    exact below 2**53, far beyond MAX_SIZE); None for anything else."""
+    number = value.number
+    if isinstance(number, float) and number.is_integer() and abs(number) <= 2**53:
+        return int(number)
+    return number if isinstance(number, int) else None
+
+
 def whole(minimum: int = 1, maximum: int = MAX_SIZE) -> Callable[[Value], int]:
     def convert(value: Value) -> int:
-        number = value.number
-        if not isinstance(number, int) or number < minimum:
+        number = _whole_number(value)
+        if number is None and isinstance(value.number, float) and value.number.is_integer():
+            raise ArgError(f"expected a whole number ≤ {maximum:,}, {_got(value)}")
+        if number is None or number < minimum:
             raise ArgError(f"expected a whole number ≥ {minimum}, {_got(value)}")
         if number > maximum:
             raise ArgError(f"expected a whole number ≤ {maximum:,}, {_got(value)}")
@@ -159,6 +170,8 @@ def pair(minimum: int = 1, maximum: int = MAX_SIZE) -> Callable[[Value], tuple[i
 
     def convert(value: Value) -> tuple[int, int]:
         dims = value.dims
+        if dims is None and value.kind == "number" and _whole_number(value) is not None:
+            dims = (_whole_number(value),)  # `1e1` is a 10x10 kernel as `10` is
         if dims is None or len(dims) not in (1, 2) or any(d < minimum for d in dims):
             raise ArgError(f"expected N or HxW with whole numbers ≥ {minimum}, {_got(value)}")
         if any(d > maximum for d in dims):
@@ -199,8 +212,18 @@ def boolean(value: Value) -> bool:
 boolean.words = ("true", "false")  # the words it takes (editor completion)
 
 
-def real(minimum: float | None = None, maximum: float | None = None, below: float | None = None):
-    """A finite real number in [minimum, maximum] (or [minimum, below) when `below` is given)."""
+FLOAT32_MAX = 3.4028234663852886e38  # the largest float32: PyTorch turns a layer's scalar into one
+FLOAT32_TINY = 1.1754943508222875e-38  # the smallest normal float32; below it a scalar loses precision or is 0
+
+
+def real(
+    minimum: float | None = None, maximum: float | None = None, below: float | None = None, above: float | None = None
+):
+    """A finite real number in [minimum, maximum] (or [minimum, below) when `below` is given, (above,
+    …] when `above` is), whose size a float32 holds: PyTorch converts a module's scalar (an ELU's
+    alpha, a leaky ReLU's slope) to the tensor's float32 and fails with "value cannot be converted to
+    type float without overflow" beyond FLOAT32_MAX; a value written non-zero but under FLOAT32_TINY
+    (`1e-400`, which Python reads as 0.0) is refused rather than silently made 0."""
 
     def convert(value: Value) -> float:
         number = value.number
@@ -212,9 +235,27 @@ def real(minimum: float | None = None, maximum: float | None = None, below: floa
             raise ArgError(f"expected a number ≤ {maximum:g}, {_got(value)}")
         if below is not None and number >= below:
             raise ArgError(f"expected a number < {below:g}, {_got(value)}")
+        if abs(number) > FLOAT32_MAX:
+            raise ArgError(
+                f"expected a number a float32 holds (at most {FLOAT32_MAX:.4g}), {_got(value)}",
+                "PyTorch turns the value into a float32 when the layer runs, and this one overflows",
+            )
+        if abs(number) < FLOAT32_TINY and (number != 0 or _written_non_zero(value.text)):
+            raise ArgError(
+                f"expected 0 or a number a float32 holds (at least {FLOAT32_TINY:.3g}), {_got(value)}",
+                "a float32 cannot hold so small a value: it would become 0 or lose its precision",
+            )
+        if above is not None and number <= above:
+            raise ArgError(f"expected a number > {above:g}, {_got(value)}")
         return float(number)
 
     return convert
+
+
+def _written_non_zero(text: str) -> bool:
+    """Whether a number's text has a non-zero digit before its exponent (`1e-400` does; `0.0e5` does not)."""
+    mantissa = text.lower().split("e", 1)[0]
+    return any(ch in "123456789" for ch in mantissa)
 
 
 def choice(*words: str) -> Callable[[Value], str]:

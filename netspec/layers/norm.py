@@ -14,7 +14,12 @@ class BatchNorm(LayerKind):
     family = "bn"
     summary = "batch normalization over channels (2-D) or units (1-D): batchnorm [eps=1e-5] [momentum=0.1]"
     args = (
-        Arg("eps", real(minimum=0.0), default=1e-5),
+        Arg(
+            "eps",
+            real(above=0.0),
+            default=1e-5,
+            help="added to the variance before its square root: > 0 (PyTorch's default 1e-5)",
+        ),
         Arg("momentum", real(minimum=0.0, maximum=1.0), default=0.1),
     )
 
