@@ -78,12 +78,15 @@ def _open_without_waiting(path: str, name: str) -> int:
 
 
 def _anonymous_pipe(fd: int, path: str) -> bool:
-    """Whether the FIFO open at `fd` is an anonymous pipe (Linux names it `pipe:[inode]` in
-    /proc/self/fd); without /proc, whether it was reached through /dev/fd, as `<(…)` gives it."""
+    """Whether the FIFO open at `fd` already has its writer: an anonymous pipe (Linux names it
+    `pipe:[inode]` in /proc/self/fd), or any pipe reached through a descriptor this process holds
+    (`/dev/stdin`, `/dev/fd/N` as `<(…)` gives it), which the shell opened before starting us."""
+    if str(path).startswith(("/dev/fd/", "/dev/stdin", "/proc/")):
+        return True
     try:
         return os.readlink(f"/proc/self/fd/{fd}").startswith("pipe:")
     except OSError:
-        return str(path).startswith(("/dev/fd/", "/proc/"))
+        return False
 
 
 def _read_stdin() -> bytes:
