@@ -92,12 +92,56 @@ def identifier(text: str, fallback: str = "layer") -> str:
 
 
 def first_free(base: str, taken, separator: str = "_") -> str:
-    """`base` when `taken` does not hold it, else the first free of `base_2`, `base_3`, …"""
+    """`base` when `taken` does not hold it, else the first free of `base_2`, `base_3`, …
+
+    Counts up from 2 on every call: right for a set that also gives names back (a function's live
+    variables), quadratic for one that only grows; `Allocator` gives the same names in O(1)."""
     name, n = base, 1
     while name in taken:
         n += 1
         name = f"{base}{separator}{n}"
     return name
+
+
+class Allocator:
+    """Unique names in one scope that never gives one back: `base` when free, else the first free
+    of `base_2`, `base_3`, … — what `first_free` gives, without counting up from 2 each time.
+
+    The counter a base last stopped at is remembered: names are only ever added, so every
+    candidate below it is still taken. Each probe then either returns a name or steps past a
+    taken one for good, so n names cost O(n) probes, not O(n²) (20,000 layers labelled `a`
+    took 40 s to check, probing 2·10⁸ times)."""
+
+    __slots__ = ("taken", "counters", "probes")
+
+    def __init__(self, taken=()):
+        self.taken: set[str] = set(taken)
+        self.counters: dict[tuple[str, str], int] = {}  # (base, separator) → the next n to try
+        self.probes = 0  # membership tests made, for the tests of the above
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.taken
+
+    def add(self, name: str) -> None:
+        """Take `name` as it is (a name that is not `unique`'s to choose)."""
+        self.taken.add(name)
+
+    def unique(self, base: str, separator: str = "_") -> str:
+        """Take and return `first_free(base, self.taken, separator)`."""
+        self.probes += 1
+        name = base
+        if name in self.taken:
+            key = (base, separator)
+            n = self.counters.get(key, 2)
+            name = f"{base}{separator}{n}"
+            self.probes += 1
+            while name in self.taken:
+                n += 1
+                name = f"{base}{separator}{n}"
+                self.probes += 1
+            self.counters[key] = n + 1
+        self.taken.add(name)
+        return name
 
 
 def layer_names(nodes) -> list[str]:
@@ -106,13 +150,13 @@ def layer_names(nodes) -> list[str]:
     scope a node is named by its label, else `<family><n>` counted per family."""
     scopes: dict = {}  # Frame → its dotted path
     counters: dict[tuple, int] = {}
-    used: dict[str, set[str]] = {}  # scope prefix → the names taken in it
+    used: dict[str, Allocator] = {}  # scope prefix → the names taken in it
 
     def unique(prefix: str, base: str) -> str:
-        taken = used.setdefault(prefix, set())
-        name = first_free(base, taken)
-        taken.add(name)
-        return prefix + name
+        allocator = used.get(prefix)
+        if allocator is None:
+            allocator = used[prefix] = Allocator()
+        return prefix + allocator.unique(base)
 
     def counted(prefix: str, family: str) -> str:
         key = (prefix, family)
