@@ -23,11 +23,7 @@ from __future__ import annotations
 
 from netspec.arithmetic import effective_kernel, same_padding
 from netspec.arithmetic_resampling import adaptive_bin
-
-WINDOWED = {"conv", "maxpool", "avgpool", "l2pool"}
-ELEMENT_WISE = {"batchnorm", "dropout", "lrn", "identity", "softmax"}
-EVERYTHING = {"fc", "flatten", "globalavgpool", "globalmaxpool"}
-ADAPTIVE = {"adaptiveavgpool", "adaptivemaxpool"}
+from netspec.layers.base import BINS, SAME_CELL, WHOLE, WINDOW
 
 Interval = tuple[int, int]  # first and last cell, inclusive
 Field = tuple[Interval, Interval] | str  # (rows, columns), or ALL
@@ -52,10 +48,10 @@ def _pad_before(values: dict, size: int, axis: int) -> int:
 
 def _back(report, field: Field) -> Field | None:
     """What the input of `report` must hold for its output cells `field`; None when not whole cells."""
-    kind = report.kind
-    if field == ALL or kind in EVERYTHING:
+    reads = report.instance.kind.reads
+    if field == ALL or reads == WHOLE:
         return ALL
-    if kind in WINDOWED:
+    if reads == WINDOW:
         values = report.instance.values
         dilation = values.get("dilation", (1, 1))
         return tuple(
@@ -68,7 +64,7 @@ def _back(report, field: Field) -> Field | None:
             )
             for axis in (0, 1)
         )
-    if kind in ADAPTIVE:
+    if reads == BINS:
         out = report.output[1:]
         bins = []
         for axis in (0, 1):
@@ -77,7 +73,7 @@ def _back(report, field: Field) -> Field | None:
             last = adaptive_bin(field[axis][1], n, out[axis])[1] - 1
             bins.append((first, last))
         return tuple(bins)
-    if report.instance.kind.activation or kind in ELEMENT_WISE:
+    if reads == SAME_CELL:
         return field
     return None
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FOLDED_KINDS = {"batchnorm", "dropout", "lrn", "identity", "softmax"}
 MAX_UNITS = 240  # units drawn in one sequence; beyond that the middle is elided
 MAX_PERIOD = 48  # the longest repeated run looked for, in units
 MAX_LANES = 12  # branches drawn side by side in one merge; beyond that the middle ones are elided
@@ -88,8 +87,7 @@ class Elided:
 
 def foldable(report) -> bool:
     """Element-wise layers that keep the shape: drawn as part of the box before them."""
-    kind = report.instance.kind
-    return (kind.activation or kind.name in FOLDED_KINDS) and report.output == report.input
+    return report.instance.kind.folds and report.output == report.input
 
 
 def build(layers: list, fold: bool = True) -> list:

@@ -9,8 +9,6 @@ measures the real boxes.
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 # Advance widths of DejaVu Sans in ems (1/2048 units rounded up to hundredths).
 _WIDTHS = {
     **dict.fromkeys("0123456789", 0.64),
@@ -55,75 +53,23 @@ def map_label(shape: tuple[int, ...]) -> str:
     return str(shape[0])
 
 
-def _pair(values: dict, key: str) -> tuple[int, int] | None:
-    value = values.get(key)
-    if value is None:
-        return None
-    return tuple(value) if isinstance(value, tuple) else (value, value)
-
-
-def _kernel(values: dict) -> str:
-    kernel = _pair(values, "kernel")
-    stride = _pair(values, "stride")
-    text = f"{kernel[0]}×{kernel[1]}" if kernel else ""
-    if stride and stride != (1, 1):
-        text += f"/{stride[0]}" if stride[0] == stride[1] else f"/{stride[0]}×{stride[1]}"
-    return text
-
-
-SHORT_NAMES = {"batchnorm": "bn", "convtranspose": "deconv", "globalavgpool": "global avgpool"}
-
-
 def caption(report) -> str:
-    """One line naming what a layer does: `conv 11×11/4`, `maxpool 3×3/2`, `fc 4096`, `relu`."""
-    kind = report.kind
-    values = report.instance.values
-    name = SHORT_NAMES.get(kind, kind)
-    if kind in ("conv", "convtranspose"):
-        text = f"{name} {_kernel(values)}"
-        dilation = _pair(values, "dilation")
-        if dilation and dilation != (1, 1):
-            text += f" d{dilation[0]}"
-        groups = values.get("groups", 1)
-        if groups and groups > 1:
-            depthwise = len(report.input) == 3 and groups == report.input[0] == values.get("filters")
-            text += " dw" if depthwise else f" g{groups}"
-        return text
-    if kind in ("maxpool", "avgpool", "l2pool"):
-        return f"{name} {_kernel(values)}"
-    if kind in ("adaptiveavgpool", "adaptivemaxpool") and len(report.output) == 3:
-        return f"{name} {report.output[1]}×{report.output[2]}"
-    if kind == "upsample":
-        scale = _pair(values, "scale") or (1, 1)
-        return f"upsample ×{scale[0]}" if scale[0] == scale[1] else f"upsample ×{scale[0]}×{scale[1]}"
-    if kind == "fc":
-        return f"fc {report.output[0]}"
-    if kind == "dropout":
-        p = values.get("p")
-        return f"dropout {_number(p)}" if p is not None else "dropout"
-    return name
+    """One line naming what a layer does: `conv 11×11/4`, `maxpool 3×3/2`, `fc 4096`, `relu` (each
+    kind's `caption`)."""
+    return report.instance.kind.caption(report.instance.values, report.input, report.output)
 
 
 def filters_text(report) -> str:
-    """The number of output channels of a conv, for the graph style's boxes (`, 64`)."""
-    if report.kind in ("conv", "convtranspose") and len(report.output) == 3:
+    """The number of output channels of a layer with filters (a convolution), for the graph
+    style's boxes (`, 64`)."""
+    if "filters" in report.instance.values and len(report.output) == 3:
         return f", {report.output[0]}"
     return ""
 
 
-def _number(value) -> str:
-    if isinstance(value, Fraction):
-        value = float(value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
-MERGE_SYMBOLS = {"add": "+", "concat": "⊕", "mul": "×"}
-
-
 def merge_symbol(report) -> str:
-    return MERGE_SYMBOLS.get(report.kind, "?")
+    """`+` for add, `⊕` for concat, `×` for mul (each merge kind's `symbol`)."""
+    return report.instance.kind.symbol
 
 
 NAME_CHARS = 40  # a name drawn in a caption keeps at most this many characters

@@ -7,12 +7,25 @@ from __future__ import annotations
 from math import prod
 
 from netspec.layers.args import Arg, real
-from netspec.layers.base import CALL, INPUT, OUTPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.layers.base import (
+    CALL,
+    INPUT,
+    OUTPUT,
+    SAME_CELL,
+    Emission,
+    Inference,
+    LayerKind,
+    Saved,
+    Shape,
+    Step,
+    Where,
+)
 from netspec.pycode import call
 
 
 class _Activation(LayerKind):
     activation = True
+    reads = SAME_CELL
     keeps = OUTPUT
     module = ""  # the torch.nn class; its arguments are the kind's, where they differ from the default
 
@@ -110,6 +123,7 @@ class Identity(LayerKind):
     """No operation: the output is the input tensor itself (a placeholder, or a named tap)."""
 
     names = ("identity",)
+    reads = SAME_CELL
     summary = "the input unchanged (no memory)"
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:

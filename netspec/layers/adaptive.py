@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from netspec import arithmetic_resampling as rs
 from netspec.layers.args import Arg, pair
-from netspec.layers.base import CALL, INPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.layers.base import BINS, CALL, INPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
 from netspec.pycode import call, size
 
 
 class _AdaptivePool(LayerKind):
     spatial = True
     family = "pool"
+    reads = BINS
     module = ""
     args = (Arg("size", pair(), positional=True, help="an output size (7 or 7x7)"),)
+
+    def caption(self, v, shape: Shape, output: Shape) -> str:
+        return f"{self.name} {output[1]}×{output[2]}" if len(output) == 3 else self.name
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         channels, h, w = shape

@@ -18,6 +18,12 @@ if TYPE_CHECKING:
 
 Shape = tuple[int, ...]  # (C, H, W) for feature maps, (F,) for vectors; the batch is never included
 
+# What one output cell of a layer reads of its input, for the receptive-field picture (netspec.draw.footprint):
+WINDOW = "window"  # the cells of a kernel window (`kernel`, `stride`, `pad`, `dilation` values)
+SAME_CELL = "same cell"  # the same cell (element-wise over H and W)
+WHOLE = "whole"  # every cell (fc, flatten, the global pools)
+BINS = "bins"  # an adaptive pool's bin
+
 INPUT = "input"  # Saved.key of the layer's input storage
 OUTPUT = "output"  # Saved.key of the layer's own output storage
 DROPOUT_MASK = "mask"  # Saved.itemsize of a dropout mask: bool on CUDA, the float noise on CPU
@@ -159,12 +165,28 @@ class LayerKind:
     args: ClassVar[tuple[Arg, ...]] = ()
     spatial: ClassVar[bool] = False  # needs a C x H x W input
     activation: ClassVar[bool] = False
+    merge: ClassVar[bool] = False  # a merge (netspec.layers.merge) joins several inputs
     summary: ClassVar[str] = ""
     family: ClassVar[str] = ""  # the prefix of automatic layer names (`pool` → pool1, pool2); default: the name
+    # What an output cell reads: WINDOW, SAME_CELL, WHOLE, BINS, or None for fractions of cells
+    # (transposed convolution, upsampling), where the picture shows the checker's size, centred.
+    reads: ClassVar[str | None] = None
+    short_name: ClassVar[str] = ""  # the name in a drawing's caption; default: the name
 
     @property
     def name(self) -> str:
         return self.names[0]
+
+    @property
+    def folds(self) -> bool:
+        """Whether a drawing may put the layer in the box before it (when it keeps the shape):
+        the element-wise kinds, which read the same cell."""
+        return self.reads == SAME_CELL
+
+    def caption(self, values: dict[str, Any], shape: Shape, output: Shape) -> str:
+        """One line naming what the layer does in a drawing: `relu`, `bn`; kinds with arguments
+        worth showing say more (`conv 11×11/4`, `fc 4096`)."""
+        return self.short_name or self.name
 
     @property
     def prefix(self) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from netspec import arithmetic as ar
 from netspec.layers import windows
 from netspec.layers.args import Arg, boolean, padding, pair, whole
-from netspec.layers.base import CALL, INPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.layers.base import CALL, INPUT, WINDOW, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.layers.captions import convolution_caption
 from netspec.pycode import call, size
 
 
@@ -13,6 +14,7 @@ class Conv(LayerKind):
     names = ("conv", "conv2d", "convolution")
     summary = "2-D convolution: conv FILTERS KERNEL [stride=] [pad=P|PxP|same|valid] [dilation=] [groups=] [bias=]"
     spatial = True
+    reads = WINDOW
     args = (
         Arg("filters", whole(), positional=True, help="a number of filters"),
         Arg("kernel", pair(), positional=True, help="a kernel size (5 or 5x5)"),
@@ -22,6 +24,9 @@ class Conv(LayerKind):
         Arg("groups", whole(), default=1, help="a divisor of the input channels and the filters"),
         Arg("bias", boolean, default=True, help="true or false"),
     )
+
+    def caption(self, v, shape: Shape, output: Shape) -> str:
+        return convolution_caption(self.name, v, shape)
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         c_in = shape[0]

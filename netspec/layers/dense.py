@@ -10,6 +10,8 @@ from netspec.layers.base import (
     CALL,
     DROPOUT_MASK,
     INPUT,
+    SAME_CELL,
+    WHOLE,
     Emission,
     Inference,
     LayerKind,
@@ -19,6 +21,7 @@ from netspec.layers.base import (
     Where,
     fmt_shape,
 )
+from netspec.layers.captions import number_text
 from netspec.pycode import call
 
 
@@ -29,6 +32,10 @@ class FullyConnected(LayerKind):
         Arg("units", whole(), positional=True, help="a number of units"),
         Arg("bias", boolean, default=True),
     )
+    reads = WHOLE
+
+    def caption(self, v, shape: Shape, output: Shape) -> str:
+        return f"fc {output[0]}"
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         n_in, n_out = prod(shape), v["units"]
@@ -53,6 +60,7 @@ class FullyConnected(LayerKind):
 class Flatten(LayerKind):
     names = ("flatten",)
     summary = "flatten C x H x W to one vector (a view: no memory)"
+    reads = WHOLE
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         return Inference(
@@ -69,6 +77,10 @@ class Dropout(LayerKind):
     args = (
         Arg("p", real(minimum=0.0, below=1.0), default=0.5, positional=True, help="the drop probability, 0 ≤ P < 1"),
     )
+    reads = SAME_CELL
+
+    def caption(self, v, shape: Shape, output: Shape) -> str:
+        return f"dropout {number_text(v['p'])}" if v.get("p") is not None else "dropout"
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         if v["p"] == 0:

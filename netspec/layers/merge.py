@@ -21,35 +21,20 @@ from __future__ import annotations
 from math import prod
 
 from netspec.layers.args import Arg, choice
-from netspec.layers.base import Inference, Saved, Shape, Where, fmt_shape
+from netspec.layers.base import Inference, LayerKind, Saved, Shape, Where, fmt_shape
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~2 ms of every start)
 if TYPE_CHECKING:
     from typing import ClassVar
 
 
-class MergeKind:
-    """Base class of merges: like `LayerKind`, but `infer` takes the shapes of all inputs."""
+class MergeKind(LayerKind):
+    """Base class of merges: a `LayerKind` whose `infer` takes the shapes of all inputs, and which
+    compiles to an expression of its operands (`combine`) rather than a module."""
 
-    names: ClassVar[tuple[str, ...]]
-    args: ClassVar[tuple[Arg, ...]] = ()
-    summary: ClassVar[str] = ""
-    family: ClassVar[str] = ""
-    spatial: ClassVar[bool] = False
-    activation: ClassVar[bool] = False
     merge: ClassVar[bool] = True
     operator: ClassVar[str | None] = None  # `+` or `*`: `combine` joins its operands with it
-
-    @property
-    def name(self) -> str:
-        return self.names[0]
-
-    @property
-    def prefix(self) -> str:
-        return self.family or self.names[0]
-
-    def validate(self, values: dict, where: Where) -> bool:
-        return True
+    symbol: ClassVar[str] = "?"  # drawn in a merge's circle
 
     def infer(self, values: dict, shapes: tuple[Shape, ...], requires_grad: tuple[bool, ...], where: Where):
         raise NotImplementedError
@@ -66,6 +51,7 @@ def _shapes_text(shapes: tuple[Shape, ...]) -> str:
 class Add(MergeKind):
     names = ("add", "sum")
     operator = "+"
+    symbol = "+"
     summary = "element-wise sum of branches of equal shape: add { branch { … } branch { … } }"
 
     def infer(self, values, shapes, requires_grad, where):
@@ -119,6 +105,7 @@ def _projection(entry: Shape, body: Shape) -> str | None:
 
 class Concat(MergeKind):
     names = ("concat", "cat", "concatenate")
+    symbol = "⊕"
     summary = "join branches along channels: concat [crop=center] { branch { … } branch { … } }"
     args = (Arg("crop", choice("none", "center"), default="none", help="none, or center (U-Net's copy and crop)"),)
 
@@ -178,6 +165,7 @@ def _concat_hint(shapes: tuple[Shape, ...]) -> str:
 class Mul(MergeKind):
     names = ("mul", "multiply", "product")
     operator = "*"
+    symbol = "×"
     summary = "element-wise product, size-1 dimensions broadcast: mul { branch { } branch { … } }"
 
     def infer(self, values, shapes, requires_grad, where):

@@ -5,13 +5,15 @@ from __future__ import annotations
 from math import prod
 
 from netspec.layers.args import Arg, real, whole
-from netspec.layers.base import CALL, INPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.layers.base import CALL, INPUT, SAME_CELL, Emission, Inference, LayerKind, Saved, Shape, Step, Where
 from netspec.pycode import call
 
 
 class BatchNorm(LayerKind):
     names = ("batchnorm", "bn", "batchnorm2d", "batch_norm")
     family = "bn"
+    short_name = "bn"
+    reads = SAME_CELL
     summary = "batch normalization over channels (2-D) or units (1-D): batchnorm [eps=1e-5] [momentum=0.1]"
     args = (
         Arg(
@@ -45,6 +47,7 @@ class LocalResponseNorm(LayerKind):
     names = ("lrn", "localresponsenorm")
     summary = "local response normalization across channels (AlexNet): lrn size=5 alpha=1e-4 beta=0.75 k=1"
     spatial = True
+    reads = SAME_CELL  # the same cell of neighbouring channels
     args = (
         Arg("size", whole(), default=5, positional=True),
         Arg("alpha", real(minimum=0.0), default=1e-4),

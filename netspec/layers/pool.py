@@ -7,7 +7,22 @@ from __future__ import annotations
 
 from netspec.layers import windows
 from netspec.layers.args import Arg, boolean, padding, pair
-from netspec.layers.base import CALL, INPUT, OUTPUT, Emission, Helper, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.layers.base import (
+    CALL,
+    INPUT,
+    OUTPUT,
+    WHOLE,
+    WINDOW,
+    Emission,
+    Helper,
+    Inference,
+    LayerKind,
+    Saved,
+    Shape,
+    Step,
+    Where,
+)
+from netspec.layers.captions import kernel_text
 from netspec.pycode import Code, call, size
 
 POOL_ARGS = (
@@ -21,7 +36,12 @@ POOL_ARGS = (
 class _Pool(LayerKind):
     spatial = True
     family = "pool"
+    reads = WINDOW
     args = POOL_ARGS
+
+    def caption(self, v, shape: Shape, output: Shape) -> str:
+        return f"{self.name} {kernel_text(v)}"
+
     what = "pooling"
 
     def validate(self, v, where: Where) -> bool:
@@ -140,6 +160,7 @@ class L2Pool(_Pool):
 class _GlobalPool(LayerKind):
     spatial = True
     family = "pool"
+    reads = WHOLE
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         channels, h, w = shape
@@ -159,6 +180,7 @@ class _GlobalPool(LayerKind):
 
 class GlobalAvgPool(_GlobalPool):
     names = ("globalavgpool", "gap", "global_avg_pool")
+    short_name = "global avgpool"
     summary = "mean of each channel: globalavgpool → C x 1 x 1"
     module = "nn.AdaptiveAvgPool2d"
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from netspec import arithmetic_resampling as rs
 from netspec.layers.args import Arg, boolean, choice, pair, whole
 from netspec.layers.base import CALL, INPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.layers.captions import convolution_caption
+from netspec.layers.captions import pair as caption_pair
 from netspec.layers.conv import _common_divisor
 from netspec.pycode import Code, call, size
 
@@ -15,6 +17,7 @@ AXES = ("height", "width")
 class ConvTranspose(LayerKind):
     names = ("convtranspose", "deconv", "upconv", "convtranspose2d")
     family = "deconv"
+    short_name = "deconv"
     summary = (
         "transposed convolution: convtranspose FILTERS KERNEL [stride=] [pad=] [outpad=] [dilation=] [groups=] [bias=]"
     )
@@ -29,6 +32,9 @@ class ConvTranspose(LayerKind):
         Arg("groups", whole(), default=1, help="a divisor of the input channels and the filters"),
         Arg("bias", boolean, default=True, help="true or false"),
     )
+
+    def caption(self, v, shape: Shape, output: Shape) -> str:
+        return convolution_caption(self.short_name, v, shape)
 
     def validate(self, v, where: Where) -> bool:
         outpad, stride, dilation = v["outpad"], v["stride"], v["dilation"]
@@ -128,6 +134,10 @@ class Upsample(LayerKind):
         Arg("scale", pair(), positional=True, help="a scale factor (2 or 2x1)"),
         Arg("mode", choice(*MODES), default="nearest", help="nearest or bilinear (align_corners=false)"),
     )
+
+    def caption(self, v, shape: Shape, output: Shape) -> str:
+        scale = caption_pair(v, "scale") or (1, 1)
+        return f"upsample ×{scale[0]}" if scale[0] == scale[1] else f"upsample ×{scale[0]}×{scale[1]}"
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         channels, h, w = shape
