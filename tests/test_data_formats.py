@@ -239,11 +239,11 @@ def test_the_cifar_archive_is_unpacked_once_and_safely(tmp_path):
     rng = np.random.default_rng(2)
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name in [*formats.CIFAR_TRAIN, formats.CIFAR_TEST, "../escape.bin"]:
+        for name in [*formats.CIFAR_TRAIN, formats.CIFAR_TEST]:  # unsafe entries: tests/test_data_archive.py
             data = np.concatenate(
                 [rng.integers(0, 10, (2, 1), dtype=np.uint8), rng.integers(0, 256, (2, 3072), dtype=np.uint8)], axis=1
             ).tobytes()
-            member = tarfile.TarInfo(name if name.startswith("..") else f"{formats.CIFAR_FOLDER}/{name}")
+            member = tarfile.TarInfo(f"{formats.CIFAR_FOLDER}/{name}")
             member.size = len(data)
             tar.addfile(member, io.BytesIO(data))
     folder = tmp_path / "cifar"
@@ -254,6 +254,5 @@ def test_the_cifar_archive_is_unpacked_once_and_safely(tmp_path):
     # the user's archive is never deleted; the batches are read from the unpacked folder next time
     assert sorted(p.name for p in folder.iterdir()) == [formats.CIFAR_FOLDER, "cifar-10-binary.tar.gz"]
     assert (folder / "cifar-10-binary.tar.gz").read_bytes() == buffer.getvalue()
-    assert not (tmp_path / "escape.bin").exists()
     (folder / formats.CIFAR_FOLDER / formats.CIFAR_TEST).unlink()  # proof that the folder, not the archive, is read
     assert load(str(folder)).test is None

@@ -19,7 +19,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from netspec.data import DataError, formats, load
+from netspec.data import DataError, formats, images, load
 
 
 def idx(array: np.ndarray, code: int = 0x08, dims: tuple[int, ...] | None = None) -> bytes:
@@ -278,7 +278,7 @@ def test_a_decompression_bomb_image_is_a_clean_error(tmp_path, monkeypatch):
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)
     for name in ("warn", "error"):
         with pytest.raises(DataError, match=r"a\.png is too large to read safely"):
-            formats.read_image_folder(tmp_path / name, 1, None)
+            images.read_image_folder(tmp_path / name, 1, None)
 
 
 def test_a_damaged_image_names_the_file(tmp_path):
@@ -286,4 +286,4 @@ def test_a_damaged_image_names_the_file(tmp_path):
     (tmp_path / "cat").mkdir()
     (tmp_path / "cat" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(40))
     with pytest.raises(DataError, match=r"cannot read the image .*a\.png"):
-        formats.read_image_folder(tmp_path, 1, None)
+        images.read_image_folder(tmp_path, 1, None)

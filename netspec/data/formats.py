@@ -7,10 +7,13 @@
 - CIFAR-10 binary version: `data_batch_1.bin` … `data_batch_5.bin`, `test_batch.bin`; each record is
   one label byte then 3,072 pixel bytes (1,024 red, 1,024 green, 1,024 blue, rows of 32)
   (https://www.cs.toronto.edu/~kriz/cifar.html). The pickled "python version" is refused.
-- A folder of images with one sub-folder per class (optionally inside `train/` and `test/`), read
-  with Pillow when it is installed.
 - `.npz` arrays: `x_train`, `y_train` and optionally `x_test`, `y_test` (or `x`, `y`), read with
-  `allow_pickle=False`. Images as (N, H, W), (N, C, H, W) or (N, H, W, C); vectors as (N, F).
+  `allow_pickle=False`. Images as (N, H, W), (N, C, H, W) or (N, H, W, C) (`layout` tells them
+  apart); vectors as (N, F).
+
+Folders of images are read by `netspec.data.images`, the CIFAR-10 archive unpacked by
+`netspec.data.archive`, and every file opened through `netspec.data.files` (regular files only,
+sizes bounded).
 
 Every reader returns a `DataSet`: uint8 images (N, C, H, W) (float32 where the file has floats)
 and int64 labels.
@@ -20,9 +23,7 @@ from __future__ import annotations
 
 import gzip
 import math
-import os
 import re
-import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -30,20 +31,44 @@ from pathlib import Path
 
 import numpy as np
 
-from netspec.units import fmt_bytes, parse_bytes
+from netspec.data import layout
+from netspec.data.archive import CIFAR_FOLDER, CIFAR_META, CIFAR_RECORD, CIFAR_TEST, CIFAR_TRAIN, META_LIMIT
+from netspec.data.files import (
+    DATA_LIMIT_ENV,
+    DEFAULT_DATA_LIMIT,
+    DEFLATE_MAX_RATIO,
+    GZIP_MAGIC,
+    DataError,
+    data_limit,
+    exists_not_folder,
+    open_regular,
+    read_bytes,
+    read_exactly,
+    read_small_text,
+    too_large,
+)
+from netspec.layers.base import fmt_shape
+from netspec.units import fmt_bytes
 
-GZIP_MAGIC = b"\x1f\x8b"
+__all__ = [
+    "CIFAR_FOLDER",
+    "CIFAR_RECORD",
+    "CIFAR_TEST",
+    "CIFAR_TRAIN",
+    "DATA_LIMIT_ENV",
+    "DEFAULT_DATA_LIMIT",
+    "DEFLATE_MAX_RATIO",
+    "GZIP_MAGIC",
+    "DataError",
+    "DataSet",
+    "Split",
+    "data_limit",
+    "read_bytes",
+]
+
 IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff"}
-CIFAR_RECORD = 1 + 3 * 32 * 32
-DEFAULT_DATA_LIMIT = 4 * 2**30  # bytes one data file may hold once read; NETSPEC_DATA_LIMIT changes it
-DATA_LIMIT_ENV = "NETSPEC_DATA_LIMIT"
-DEFLATE_MAX_RATIO = 1032  # deflate cannot expand more than ~1032:1 (zlib's technical notes)
 MAX_LABEL = 2**31 - 1  # labels are class numbers; larger ones are identifiers, or wrapped-around uint64s
-
-
-class DataError(Exception):
-    """Data that cannot be found, fetched or read; the message says what to do."""
+FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 @dataclass
@@ -76,89 +101,13 @@ class DataSet:
         return int(max(int(y.max()) for y in labels if len(y)) + 1)
 
 
-# --- reading files, bounded ------------------------------------------------------------------
-
-
-def data_limit() -> int:
-    """The most bytes netspec reads from one data file: 4 GiB, or `NETSPEC_DATA_LIMIT` (e.g. 16GiB).
-    Every size is checked against it before the bytes are read, so a damaged or hostile file (a
-    gzip or zip "bomb") is refused instead of filling the memory."""
-    text = os.environ.get(DATA_LIMIT_ENV)
-    if not text:
-        return DEFAULT_DATA_LIMIT
-    try:
-        return parse_bytes(text)
-    except ValueError as error:
-        raise DataError(f"{DATA_LIMIT_ENV}={text!r}: {error}") from None
-
-
-def _too_large(path: Path, what: str, size: int) -> DataError:
-    limit = data_limit()
-    return DataError(
-        f"{path} {what} {size:,} bytes ({fmt_bytes(size)}), more than netspec reads from one file "
-        f"({fmt_bytes(limit)}); if the data is really that large, set {DATA_LIMIT_ENV}, e.g. "
-        f"{DATA_LIMIT_ENV}={_suggest(size)}"
-    )
-
-
-def _suggest(size: int) -> str:
-    return f"{max(1, math.ceil(size / 2**30))}GiB"
-
-
-def _open_regular(path: Path):
-    """`path` opened for reading, refused unless it is a regular file (a FIFO or /dev/zero would
-    never end), with its size on disk."""
-    try:
-        handle = path.open("rb")
-    except OSError as error:
-        raise DataError(f"cannot read {path}: {error.strerror or error}") from None
-    info = os.fstat(handle.fileno())
-    if not stat.S_ISREG(info.st_mode):
-        handle.close()
-        raise DataError(f"{path} is not a regular file; give the data set's files themselves")
-    return handle, info.st_size
-
-
-def _read_exactly(stream, size: int) -> tuple[np.ndarray, bool]:
-    """`size` bytes from `stream` into a new writable array, and whether more bytes follow them."""
-    buffer = np.empty(size, np.uint8)
-    view, done = memoryview(buffer), 0
-    while done < size:
-        got = stream.readinto(view[done:])
-        if not got:
-            break
-        done += got
-    return buffer[:done], bool(stream.read(1))
-
-
-def read_bytes(path: Path) -> bytes:
-    """The file's bytes, gunzipped when it starts with the gzip magic; at most `data_limit()` of them."""
-    limit = data_limit()
-    handle, size = _open_regular(path)
-    with handle:
-        gz = handle.read(2) == GZIP_MAGIC
-        handle.seek(0)
-        if not gz:
-            if size > limit:
-                raise _too_large(path, "is", size)
-            return handle.read()
-        try:
-            with gzip.GzipFile(fileobj=handle) as stream:
-                data = stream.read(limit + 1)
-        except (OSError, EOFError, zlib.error) as error:
-            raise DataError(f"{path} is a damaged gzip file ({error}); delete it and fetch it again") from None
-    if len(data) > limit:
-        raise _too_large(path, "unpacks to more than", limit)
-    return data
-
-
 # --- IDX -------------------------------------------------------------------------------------
 
 
 def read_idx(path: Path) -> np.ndarray:
     """The array in an IDX file (gzipped or not). The header's declared size is checked against the
     file's size and `data_limit()` before anything is unpacked, and no more than that is read."""
-    handle, disk = _open_regular(path)
+    handle, disk = open_regular(path)
     with handle:
         gz = handle.read(2) == GZIP_MAGIC
         handle.seek(0)
@@ -199,8 +148,8 @@ def _read_idx_stream(path: Path, stream, disk: int, gz: bool) -> np.ndarray:
             f"{fmt_bytes(disk)} gzip file can hold; the file is damaged (delete it and fetch it again)"
         )
     if size > data_limit():
-        raise _too_large(path, f"declares {count:,} values of shape {shape}:", size)
-    data, more = _read_exactly(stream, size)
+        raise too_large(path, f"declares {count:,} values of shape {shape}:", size)
+    data, more = read_exactly(stream, size)
     if len(data) != size or more:
         have = f"{len(data):,}" if not more else f"more than {size:,}"
         raise DataError(
@@ -221,7 +170,7 @@ def find_idx(folder: Path, stem: str) -> Path | None:
     """`stem`, `stem.gz`, or the variant with a dot (`train-images.idx3-ubyte`, as some copies name it)."""
     dotted = re.sub(r"-(idx\d)", r".\1", stem)
     for name in (stem, stem + ".gz", dotted, dotted + ".gz"):
-        if (folder / name).is_file():
+        if exists_not_folder(folder / name):  # a FIFO of that name is then refused by name, not skipped
             return folder / name
     return None
 
@@ -249,20 +198,18 @@ def read_idx_folder(folder: Path, name: str) -> DataSet:
         if not len(labels):
             extra = " (or delete both test files to train without a test split)" if split == "test" else ""
             raise DataError(f"{folder}: {images_path.name} and {labels_path.name} hold no samples{extra}")
-        splits[split] = Split(_images(images), _labels(str(labels_path), "the labels", labels))
+        splits[split] = Split(
+            _images(str(images_path), "the images", images), _labels(str(labels_path), "the labels", labels)
+        )
     return DataSet(name, str(folder), splits["train"], splits["test"])
 
 
 # --- CIFAR-10 (binary version) ---------------------------------------------------------------
 
-CIFAR_TRAIN = tuple(f"data_batch_{i}.bin" for i in range(1, 6))
-CIFAR_TEST = "test_batch.bin"
-CIFAR_FOLDER = "cifar-10-batches-bin"  # what the archive unpacks to
-
 
 def cifar_folder(folder: Path) -> Path | None:
     for candidate in (folder, folder / CIFAR_FOLDER):
-        if (candidate / CIFAR_TRAIN[0]).is_file():
+        if exists_not_folder(candidate / CIFAR_TRAIN[0]):
             return candidate
     return None
 
@@ -285,14 +232,12 @@ def read_cifar_folder(folder: Path, name: str) -> DataSet:
     root = cifar_folder(folder)
     if root is None:
         raise DataError(f"{folder} has no {CIFAR_TRAIN[0]}")
-    train_paths = [root / n for n in CIFAR_TRAIN if (root / n).is_file()]
-    test = read_cifar_batches([root / CIFAR_TEST]) if (root / CIFAR_TEST).is_file() else None
+    train_paths = [root / n for n in CIFAR_TRAIN if exists_not_folder(root / n)]
+    test = read_cifar_batches([root / CIFAR_TEST]) if exists_not_folder(root / CIFAR_TEST) else None
     names = None
-    meta = root / "batches.meta.txt"
-    if meta.is_file():
-        names = [
-            line.strip() for line in meta.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()
-        ]
+    meta = root / CIFAR_META
+    if exists_not_folder(meta):
+        names = [line.strip() for line in read_small_text(meta, META_LIMIT).splitlines() if line.strip()]
     return DataSet(name, str(root), read_cifar_batches(train_paths), test, names)
 
 
@@ -306,41 +251,84 @@ NPZ_SPLITS = (("x_train", "y_train"), ("x_test", "y_test"))
 NPZ_SINGLE = ("x", "y")
 
 
-def read_npz(path: Path, name: str | None = None) -> DataSet:
+def read_npz(
+    path: Path,
+    name: str | None = None,
+    channels: int | None = None,
+    input_shape: tuple[int, ...] | None = None,
+    resized: bool = False,
+) -> DataSet:
     """x_train, y_train (and x_test, y_test), or x, y from an .npz file. Only those members are
     read, each after its .npy header (shape and dtype) has been checked, so neither other members
-    nor a header promising gigabytes can make netspec unpack more than `data_limit()`."""
-    handle, _ = _open_regular(path)
+    nor a header promising gigabytes can make netspec unpack more than `data_limit()`.
+
+    `input_shape` (the spec's input; `resized`: its H x W comes from `resize`, not the file) or
+    else `channels` tells the layout of 4-D images (`layout.choose`)."""
+    handle, _ = open_regular(path)
     with handle:
         magic = handle.read(4)
-    if magic not in ZIP_MAGIC:
-        what = "an .npy array" if magic == b"\x93NUM" else "empty" if not magic else "not a zip archive"
-        raise DataError(f"{path} is not an .npz file ({what}); save the arrays with numpy.savez")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = {n.removesuffix(".npy"): archive.getinfo(n) for n in archive.namelist() if n.endswith(".npy")}
-            keys = _npz_keys(path, members)
-            budget = data_limit()
-            headers = {key: _npz_header(path, archive, members[key], key) for key in keys}
-            total = sum(size for _, _, size in headers.values())
-            if total > budget:
-                raise _too_large(path, f"declares {', '.join(keys)} of", total)
-            arrays = {key: _npz_array(path, archive, members[key], key) for key in keys}
-    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, ValueError) as error:
-        raise DataError(f"{path} is a damaged .npz file ({error}); save it again") from None
-    except (RuntimeError, NotImplementedError) as error:  # zipfile: encrypted, or an unknown compression
-        raise DataError(f"{path} cannot be read ({error}); save it again with numpy.savez") from None
+        if magic not in ZIP_MAGIC:
+            what = "an .npy array" if magic == b"\x93NUM" else "empty" if not magic else "not a zip archive"
+            raise DataError(f"{path} is not an .npz file ({what}); save the arrays with numpy.savez")
+        handle.seek(0)
+        arrays = _npz_arrays(path, handle)
+    first = "x_train" if "x_train" in arrays else "x"
+    order = _npz_layout(path, first, arrays[first], channels, input_shape, resized)
     if "x_train" in arrays:
-        train = _npz_split(path, arrays, "x_train", "y_train")
-        test = _npz_split(path, arrays, "x_test", "y_test") if "x_test" in arrays else None
+        train = _npz_split(path, arrays, "x_train", "y_train", order)
+        test = _npz_split(path, arrays, "x_test", "y_test", order) if "x_test" in arrays else None
         if test is not None and test.x.shape[1:] != train.x.shape[1:]:
             raise DataError(
                 f"{path}: x_test holds samples of shape {test.x.shape[1:]} but x_train {train.x.shape[1:]} "
                 "(after moving channels first); save the test images in the training images' shape"
             )
     else:
-        train, test = _npz_split(path, arrays, "x", "y"), None
+        train, test = _npz_split(path, arrays, "x", "y", order), None
     return DataSet(name or path.stem, str(path), train, test)
+
+
+def _npz_arrays(path: Path, handle) -> dict[str, np.ndarray]:
+    """The members `_npz_keys` names, read from the open file (not reopened by name: the path could
+    have been replaced by a FIFO since), once their headers add up to at most `data_limit()`."""
+    try:
+        with zipfile.ZipFile(handle) as archive:
+            members = {n.removesuffix(".npy"): archive.getinfo(n) for n in archive.namelist() if n.endswith(".npy")}
+            keys = _npz_keys(path, members)
+            budget = data_limit()
+            headers = {key: _npz_header(path, archive, members[key], key) for key in keys}
+            total = sum(size for _, _, size in headers.values())
+            if total > budget:
+                raise too_large(path, f"declares {', '.join(keys)} of", total)
+            return {key: _npz_array(path, archive, members[key], key) for key in keys}
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error, ValueError) as error:
+        raise DataError(f"{path} is a damaged .npz file ({error}); save it again") from None
+    except (RuntimeError, NotImplementedError) as error:  # zipfile: encrypted, or an unknown compression
+        raise DataError(f"{path} cannot be read ({error}); save it again with numpy.savez") from None
+
+
+def _npz_layout(
+    path: Path, key: str, x: np.ndarray, channels: int | None, input_shape: tuple[int, ...] | None, resized: bool
+) -> str:
+    """How to read the 4-D images of the file (`layout.FIRST` or `layout.LAST`), decided once on
+    the training images and used for the test images too. With an image spec whose channels
+    neither reading has, a DataError giving both readings, so the fix is not a guess."""
+    if x.ndim != 4:
+        return layout.FIRST
+    image = None
+    if input_shape is not None:
+        channels = input_shape[0] if len(input_shape) == 3 else None  # a vector input flattens any layout
+        image = tuple(input_shape[1:]) if len(input_shape) == 3 and not resized else None
+    order = layout.choose(x.shape, channels, image)
+    if input_shape is not None and len(input_shape) == 3 and not layout.fits(x.shape, channels):
+        options = layout.readings(x.shape)
+        first, last = options[layout.FIRST], options[layout.LAST]
+        raise DataError(
+            f"{path}: {key} has shape {x.shape}: {first[0]} channel(s) of {first[1]}x{first[2]} read as "
+            f"{layout.FIRST}, or {last[0]} channel(s) of {last[1]}x{last[2]} as {layout.LAST}, but the spec's input, "
+            f"{fmt_shape(input_shape)}, has {channels}: change `input` to {fmt_shape(options[order])} (netspec reads "
+            f"the file as {order}), or save {key} with {channels} channel(s)"
+        )
+    return order
 
 
 def _npz_keys(path: Path, members: dict) -> list[str]:
@@ -384,7 +372,7 @@ def _npz_header(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, key
         raise DataError(f"{path}: {key} is a single value, not an array of samples; save one row per sample")
     size = math.prod(shape) * dtype.itemsize
     if size > data_limit():
-        raise _too_large(path, f"declares {key} of shape {shape}:", size)
+        raise too_large(path, f"declares {key} of shape {shape}:", size)
     if header and header + size > info.file_size:
         raise DataError(
             f"{path} is a damaged .npz file ({key} declares {size:,} bytes but holds "
@@ -398,7 +386,7 @@ def _npz_array(path: Path, archive: zipfile.ZipFile, info: zipfile.ZipInfo, key:
         return np.lib.format.read_array(member, allow_pickle=False)  # reads what the header declares
 
 
-def _npz_split(path: Path, arrays: dict, x_key: str, y_key: str) -> Split:
+def _npz_split(path: Path, arrays: dict, x_key: str, y_key: str, order: str) -> Split:
     x, y = arrays[x_key], arrays[y_key]
     if y.ndim != 1 or len(x) != len(y):
         raise DataError(f"{path}: {x_key} has shape {x.shape} and {y_key} {y.shape}; expected N samples and N labels")
@@ -406,15 +394,11 @@ def _npz_split(path: Path, arrays: dict, x_key: str, y_key: str) -> Split:
         extra = f" (save the file without {x_key} and {y_key} to train without a test split)" if "test" in x_key else ""
         raise DataError(f"{path}: {x_key} and {y_key} hold no samples{extra}")
     labels = _labels(str(path), y_key, y)
-    if x.ndim == 4 and x.shape[3] in (1, 3) and x.shape[1] not in (1, 3):
-        x = x.transpose(0, 3, 1, 2)  # N, H, W, C → N, C, H, W
     if x.ndim not in (2, 3, 4):
         raise DataError(f"{path}: {x_key} has shape {x.shape}; expected (N, H, W), (N, C, H, W) or (N, F)")
-    if x.dtype.kind == "f" and not np.isfinite(x).all():
-        raise DataError(
-            f"{path}: {x_key} holds NaN or infinite values; replace them (np.nan_to_num) or drop those samples"
-        )
-    return Split(_images(x), labels)
+    if x.ndim == 4 and order == layout.LAST:
+        x = x.transpose(0, 3, 1, 2)  # N, H, W, C → N, C, H, W
+    return Split(_images(str(path), x_key, x), labels)
 
 
 def _labels(where: str, key: str, y: np.ndarray) -> np.ndarray:
@@ -443,92 +427,38 @@ def _labels(where: str, key: str, y: np.ndarray) -> np.ndarray:
     return y.astype(np.int64)
 
 
-def _images(x: np.ndarray) -> np.ndarray:
-    """uint8 stays uint8 (4× less memory on the device); anything else becomes float32."""
+def _images(where: str, key: str, x: np.ndarray) -> np.ndarray:
+    """uint8 stays uint8 (4× less memory on the device); anything else becomes float32, once it is
+    known to fit. Samples with a dimension of 0 are refused here: resizing or flattening them
+    later fails inside torch with no word about the file."""
+    if 0 in x.shape[1:]:
+        raise DataError(
+            f"{where}: {key} has shape {x.shape}: its samples hold no values (a dimension of 0); "
+            "save samples of at least 1x1"
+        )
+    if x.dtype.kind == "f":
+        _check_floats(where, key, x)
     if x.ndim == 3:
         x = x[:, None]
     if x.dtype != np.uint8:
-        x = x.astype(np.float32)
+        with np.errstate(over="raise", invalid="raise"):  # _check_floats made both impossible
+            x = x.astype(np.float32)
     return np.ascontiguousarray(x)
 
 
-# --- a folder of images ------------------------------------------------------------------------
-
-
-def _read_image(Image, path: Path, mode: str, size: tuple[int, int] | None) -> np.ndarray:  # noqa: N803
-    """One image as uint8 (H, W) or (H, W, 3). Pillow's decompression-bomb guard (an image of more
-    than `Image.MAX_IMAGE_PIXELS` pixels) is an error here, not a warning, and any failure of a
-    damaged file becomes a DataError naming it."""
-    import warnings
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                image = image.convert(mode)
-                if size is not None and image.size != (size[1], size[0]):
-                    image = image.resize((size[1], size[0]), Image.Resampling.BILINEAR)
-                return np.array(image, dtype=np.uint8)
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+def _check_floats(where: str, key: str, x: np.ndarray) -> None:
+    """NaN and infinities are refused; so are float64 values beyond float32's ±3.4e38, which the
+    cast would make infinite (numpy only warns "overflow encountered in cast")."""
+    if not np.isfinite(x).all():
         raise DataError(
-            f"the image {path} is too large to read safely ({error}); shrink it, or remove it from the folder"
-        ) from None
-    except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as error:  # Pillow's plugins raise all of these
-        raise DataError(f"cannot read the image {path}: {error}") from None
-
-
-def is_image_folder(folder: Path) -> bool:
-    if (folder / "train").is_dir():
-        folder = folder / "train"
-    classes = [d for d in folder.iterdir() if d.is_dir() and not d.name.startswith(".")]
-    return bool(classes) and any(_image_files(d)[:1] for d in classes)
-
-
-def _image_files(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
-
-
-def read_image_folder(folder: Path, channels: int, size: tuple[int, int] | None, name: str | None = None) -> DataSet:
-    """`folder/<class>/*.png` (or `folder/train/<class>/…` and `folder/test/<class>/…`); classes are
-    numbered in sorted order. Images are converted to `channels` (1: grey, 3: RGB) and, when `size`
-    is given, resized to it (bilinear); otherwise they must all have one size."""
-    try:
-        from PIL import Image
-    except ImportError:
+            f"{where}: {key} holds NaN or infinite values; replace them (np.nan_to_num) or drop those samples"
+        )
+    if x.dtype.itemsize <= 4 or not x.size:
+        return
+    top = max(-float(x.min()), float(x.max()))  # no copy, unlike np.abs(x).max()
+    if top > FLOAT32_MAX:
         raise DataError(
-            f"{folder} is a folder of images; reading images needs Pillow: pip install pillow "
-            "(or convert the images to an .npz file with x_train, y_train, x_test, y_test)"
-        ) from None
-    if channels not in (1, 3):
-        raise DataError(f"images have 1 or 3 channels; the spec's input has {channels}")
-    split_roots = {"train": folder / "train", "test": folder / "test"}
-    if not split_roots["train"].is_dir():
-        split_roots = {"train": folder}
-    class_names = sorted(d.name for d in split_roots["train"].iterdir() if d.is_dir() and not d.name.startswith("."))
-    if not class_names:
-        raise DataError(f"{folder} has no class sub-folders (expected {folder}/<class>/<image files>)")
-    mode = "L" if channels == 1 else "RGB"
-    splits: dict[str, Split | None] = {"test": None}
-    for split, root in split_roots.items():
-        if not root.is_dir():
-            continue
-        images, labels, sizes = [], [], {}
-        for label, class_name in enumerate(class_names):
-            class_dir = root / class_name
-            for path in _image_files(class_dir) if class_dir.is_dir() else []:
-                array = _read_image(Image, path, mode, size)
-                sizes.setdefault(array.shape[:2], path)
-                images.append(array)
-                labels.append(label)
-        if len(sizes) > 1:
-            (a, first), (b, second) = list(sizes.items())[:2]
-            raise DataError(
-                f"the images differ in size: {first} is {a[0]}x{a[1]}, {second} is {b[0]}x{b[1]}; "
-                f"add `resize HxW` to the train block (or --resize) to bring them to one size"
-            )
-        if not images:
-            raise DataError(f"{root} has no images ({', '.join(sorted(IMAGE_SUFFIXES))}) in its class folders")
-        x = np.stack(images)
-        x = x[:, None] if x.ndim == 3 else x.transpose(0, 3, 1, 2)
-        splits[split] = Split(np.ascontiguousarray(x), np.asarray(labels, dtype=np.int64))
-    return DataSet(name or folder.name, str(folder), splits["train"], splits["test"], class_names)
+            f"{where}: {key} holds values as large as {top:.3g} ({x.dtype}), beyond the float32 range "
+            f"(±{FLOAT32_MAX:.3g}) netspec trains in: rescale them (e.g. divide by their largest magnitude) "
+            "or drop those samples"
+        )

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from netspec.data import formats
+from netspec.data import formats, images
+from netspec.data.archive import unpack_cifar
 from netspec.data.download import DownloadError, download
+from netspec.data.files import exists_not_folder, kind_of, require_folder
 from netspec.data.formats import DataError, DataSet
 from netspec.layers.args import did_you_mean
 
@@ -128,11 +128,21 @@ def source_named(name: str) -> Source | None:
     return SOURCES.get(ALIASES.get(key, key))
 
 
+FIX_SETTING = "point it at a folder (netspec creates it if missing), or unset it"
+FIX_CACHE = "remove it, or set NETSPEC_CACHE to a folder"
+
+
 def cache_dir() -> Path:
+    """$NETSPEC_CACHE, else $XDG_CACHE_HOME/netspec, else ~/.cache/netspec; a DataError when that
+    is something other than a folder (a file, a FIFO), which could neither be searched nor filled."""
     if os.environ.get("NETSPEC_CACHE"):
-        return Path(os.environ["NETSPEC_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base).expanduser() / "netspec"
+        folder = Path(os.environ["NETSPEC_CACHE"]).expanduser()
+        require_folder(folder, "NETSPEC_CACHE", FIX_SETTING)
+        return folder
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser()
+    require_folder(base, "the cache folder's parent", FIX_CACHE)
+    require_folder(base / "netspec", "the cache folder", FIX_CACHE)
+    return base / "netspec"
 
 
 def search_folders(source: Source) -> list[Path]:
@@ -156,11 +166,14 @@ def load(
     size: tuple[int, int] | None = None,
     quiet: bool = False,
     named: str | None = None,
+    input_shape: tuple[int, ...] | None = None,
 ) -> DataSet:
     """The data set `data` names: a bundled name, or a folder / .npz path.
 
     `named` is the name the spec's train block gives, used when `data` is a folder that holds
-    that data set in a sub-folder (`--data ~/datasets` with `data mnist` reads ~/datasets/mnist)."""
+    that data set in a sub-folder (`--data ~/datasets` with `data mnist` reads ~/datasets/mnist).
+    `input_shape`, the spec's input, lets a folder of images of the wrong size be refused from
+    its first image's header, and tells the layout of an .npz's images (see `layout`)."""
     source = source_named(data)
     if source is not None:
         dataset = load_named(source, quiet=quiet)
@@ -173,30 +186,58 @@ def load(
                 f"no data set `{data}`: it is neither a bundled name ({', '.join(SOURCES)}) "
                 f"nor an existing folder or .npz file{hint}"
             )
-        dataset = read_path(path, channels, size, named)
+        dataset = read_path(path, channels, size, named, input_shape)
     if not len(dataset.train):
         raise DataError(f"{dataset.where} holds no training samples")
     return dataset
 
 
-def read_path(path: Path, channels: int, size: tuple[int, int] | None, named: str | None = None) -> DataSet:
-    if path.is_file():
+def read_path(
+    path: Path,
+    channels: int,
+    size: tuple[int, int] | None,
+    named: str | None = None,
+    input_shape: tuple[int, ...] | None = None,
+) -> DataSet:
+    """A file (.npz) or a folder, told apart by `stat` alone: a FIFO, socket or device is refused
+    without being opened (a FIFO would block, /dev/zero never end)."""
+    kind = kind_of(path)
+    if kind == "a file":
         if path.suffix.lower() == ".npz":
-            return formats.read_npz(path)
+            return formats.read_npz(path, channels=channels, input_shape=input_shape, resized=size is not None)
         raise DataError(f"{path} is a file but not an .npz; give a folder for IDX, CIFAR-10 or image files")
+    if kind != "a folder":
+        raise DataError(
+            f"{path} is {kind or 'not there'}, not a data file or folder: give an .npz file, or a folder of "
+            "IDX, CIFAR-10 or image files"
+        )
+    try:
+        return read_folder(path, channels, size, named, input_shape)
+    except OSError as error:  # a folder netspec may not list, a file it may not open
+        raise DataError(f"cannot read {error.filename or path}: {error.strerror or error}") from None
+
+
+def read_folder(
+    path: Path,
+    channels: int,
+    size: tuple[int, int] | None,
+    named: str | None,
+    input_shape: tuple[int, ...] | None,
+) -> DataSet:
+    """A folder, its format recognized from what it holds (docs/train.md, "Data")."""
     if formats.is_idx_folder(path):
         return formats.read_idx_folder(path, path.name)
     if formats.cifar_folder(path) is not None:
         return formats.read_cifar_folder(path, path.name)
     archive = path / SOURCES["cifar10"].files[0].name
-    if archive.is_file():
-        _unpack_cifar(archive, path)
+    if exists_not_folder(archive):  # a FIFO of that name is refused by name when opened
+        unpack_cifar(archive, path)
         return formats.read_cifar_folder(path, path.name)
     source = source_named(named) if named else None
     if source is not None and source.kind != "bundled" and _present(source, path / source.name):
         return _read(source, path / source.name)
-    if formats.is_image_folder(path):
-        return formats.read_image_folder(path, channels, size)
+    if images.is_image_folder(path):
+        return images.read_image_folder(path, channels, size, input_shape=input_shape)
     raise DataError(
         f"cannot tell what {path} holds: expected MNIST-style IDX files (train-images-idx3-ubyte[.gz] …), "
         "CIFAR-10 binary batches (data_batch_1.bin …), or one sub-folder of images per class"
@@ -227,14 +268,14 @@ def _present(source: Source, folder: Path) -> bool:
     if not folder.is_dir():
         return False
     if source.kind == "cifar":
-        return formats.cifar_folder(folder) is not None or (folder / source.files[0].name).is_file()
+        return formats.cifar_folder(folder) is not None or exists_not_folder(folder / source.files[0].name)
     return all(formats.find_idx(folder, f.name.removesuffix(".gz")) is not None for f in source.files)
 
 
 def _read(source: Source, folder: Path) -> DataSet:
     if source.kind == "cifar":
         if formats.cifar_folder(folder) is None:
-            _unpack_cifar(folder / source.files[0].name, folder)
+            unpack_cifar(folder / source.files[0].name, folder)
         data = formats.read_cifar_folder(folder, source.name)
     else:
         data = formats.read_idx_folder(folder, source.name)
@@ -266,7 +307,11 @@ def where_to_put(source: Source, reason: str) -> str:
 
 def fetch(source: Source, folder: Path, mirrors: tuple[str, ...] | None = None, quiet: bool = False) -> None:
     """Download the files of `source` that `folder` lacks, trying each mirror in turn."""
-    folder.mkdir(parents=True, exist_ok=True)
+    require_folder(folder, "the data set's folder", "remove it, or point NETSPEC_CACHE elsewhere")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DataError(f"cannot create {folder}: {error.strerror or error}") from None
     for remote in source.files:
         dest = folder / remote.name
         if dest.is_file() or (source.kind == "idx" and formats.find_idx(folder, remote.name.removesuffix(".gz"))):
@@ -282,30 +327,5 @@ def fetch(source: Source, folder: Path, mirrors: tuple[str, ...] | None = None, 
             raise DownloadError("; ".join(errors))
     if source.kind == "cifar":
         archive = folder / source.files[0].name
-        _unpack_cifar(archive, folder)
+        unpack_cifar(archive, folder)
         archive.unlink(missing_ok=True)  # netspec downloaded it into its cache: the batches replace it
-
-
-def _unpack_cifar(archive: Path, folder: Path) -> None:
-    """Unpack the binary batches into folder/cifar-10-batches-bin, atomically. The archive is left
-    where it is: it may be the user's own copy (only `fetch` removes the one it downloaded)."""
-    final = folder / formats.CIFAR_FOLDER
-    staging = folder / f".unpack-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        with tarfile.open(archive, "r:gz") as tar:
-            members = [
-                m
-                for m in tar.getmembers()
-                if m.isfile() and m.name.startswith(formats.CIFAR_FOLDER + "/") and ".." not in m.name
-            ]
-            if not any(m.name.endswith(formats.CIFAR_TRAIN[0]) for m in members):
-                raise DataError(f"{archive} does not hold {formats.CIFAR_FOLDER}/{formats.CIFAR_TRAIN[0]}")
-            tar.extractall(staging, members=members, filter="data")
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(staging / formats.CIFAR_FOLDER, final)
-    except (tarfile.TarError, OSError, EOFError) as error:
-        raise DataError(f"cannot unpack {archive}: {error}; delete it and fetch it again") from None
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
