@@ -4,8 +4,10 @@
     netspec check specs/resnet18.net --macs-convention all      # a comparison of all five
 
 Each tool counts the same network differently, so torchinfo, ptflops, thop and fvcore print four
-different "MACs" or "FLOPs" for one model. Here each tool's rules are written down per layer kind,
-as that tool applies them to the module `netspec compile` emits (batch 1, the model in eval mode),
+different "MACs" or "FLOPs" for one model. Each tool's rules are written down with each layer kind
+(`LayerKind.counted_by` in netspec/layers/, shared pieces in netspec.layers.tools; this module sums
+and compares them), as that tool applies them to the module `netspec compile` emits (batch 1, the
+model in eval mode),
 so the totals agree exactly with what the tool itself prints (tests/test_conventions.py runs the
 tools on compiled specs). Per sample, with `in`/`out` the element counts of a layer's input and
 output, `C` its input channels and `MACs` netspec's own count:
@@ -41,10 +43,9 @@ docs/conventions.md has the table and the reasons.
 from __future__ import annotations
 
 import difflib
-from math import prod
 from typing import TYPE_CHECKING
 
-from netspec.layers import windows
+from netspec.layers.tools import BIAS
 from netspec.units import fmt_count
 
 if TYPE_CHECKING:
@@ -58,8 +59,6 @@ TOOLS = {  # the versions whose rules are written here
     "fvcore": "fvcore 0.1.5 (eval mode)",
     "torchinfo": "torchinfo 1.8",
 }
-BIAS = "bias"  # the category of bias additions; every other category is a layer kind's name
-WEIGHT_KINDS = ("conv", "convtranspose", "fc")
 
 
 def parse_convention(text: str) -> str:
@@ -78,7 +77,7 @@ def layer_counts(layer: LayerReport, convention: str) -> dict[str, int]:
     layer's kind, and `bias` for bias additions. Zero counts are left out."""
     if layer.is_merge:
         return {}
-    counts = _RULES[convention](layer.kind, layer.instance.values, layer.input, layer.output, layer.macs)
+    counts = _rules(convention)(layer)
     return {category: count for category, count in counts.items() if count}
 
 
@@ -159,115 +158,19 @@ def _label(category: str) -> str:
     return "biases" if category == BIAS else category
 
 
-# --- the rules, per convention ---------------------------------------------------------------------
+def _rules(convention: str):
+    """The counting rule of `convention`: netspec's own count, or the tool's rule for each kind
+    (`LayerKind.counted_by`, written with the kind: netspec.layers.tools)."""
+    if convention == "netspec":
+        return _netspec
+
+    def tool_rule(layer: LayerReport) -> dict[str, int]:
+        kind = layer.instance.kind
+        return kind.counted_by(convention, layer.instance.values, layer.input, layer.output, layer.macs)
+
+    return tool_rule
 
 
-def _netspec(kind: str, v: dict, shape: tuple, output: tuple, macs: int) -> dict[str, int]:
+def _netspec(layer: LayerReport) -> dict[str, int]:
     """netspec's own: the weights' multiply-accumulates, as every layer kind computes them."""
-    return {kind: macs}
-
-
-# ptflops' module hooks count activations by output and pooling by input; its patched functionals
-# (F.relu, F.elu, F.gelu, F.silu, F.softmax, F.max_pool2d, F.avg_pool2d, F.adaptive_*_pool2d,
-# F.interpolate, Tensor.mul, Tensor.add) count their first argument again when a module's forward
-# calls them. F.leaky_relu, F.hardtanh (ReLU6), F.batch_norm, sigmoid, tanh, hardswish and
-# hardsigmoid are not patched.
-PTFLOPS_TWICE_BY_OUTPUT = ("relu", "elu", "gelu", "upsample")
-PTFLOPS_ONCE_BY_OUTPUT = ("leakyrelu", "relu6")
-PTFLOPS_ONCE_BY_INPUT = ("silu", "softmax")
-PTFLOPS_TWICE_BY_INPUT = ("batchnorm", "globalavgpool", "globalmaxpool", "adaptiveavgpool", "adaptivemaxpool")
-
-
-def _ptflops(kind: str, v: dict, shape: tuple, output: tuple, macs: int) -> dict[str, int]:
-    """ptflops 0.7.5, pytorch backend (pytorch_ops.py): conv_flops_counter_hook adds
-    `batch·∏out` for a bias, linear_flops_counter_hook `out_features`; relu_flops_counter_hook
-    counts the output, pool_flops_counter_hook and bn_flops_counter_hook the input (BN twice when
-    affine), upsample_flops_counter_hook the output; the patched functionals add their input's
-    size again (`_numel_functional_flops_hook`, `_interpolate_functional_flops_hook`)."""
-    if kind in WEIGHT_KINDS:
-        bias = (prod(output) if kind != "fc" else output[0]) if v["bias"] else 0
-        return {kind: macs, BIAS: bias}
-    if kind in PTFLOPS_TWICE_BY_OUTPUT:
-        return {kind: 2 * prod(output)}
-    if kind in PTFLOPS_ONCE_BY_OUTPUT:
-        return {kind: prod(output)}
-    if kind in PTFLOPS_ONCE_BY_INPUT:
-        return {kind: prod(shape)}
-    if kind in PTFLOPS_TWICE_BY_INPUT:
-        return {kind: 2 * prod(shape)}
-    if kind in ("maxpool", "avgpool", "l2pool"):
-        geometry = windows.geometry(v, shape, pool=True)
-        pooled = shape[0] * prod(geometry.padded_hw() if geometry.asymmetric else geometry.input_hw)
-        # nn.MaxPool2d / nn.AvgPool2d: hook + F.*_pool2d; SameAvgPool2d and L2Pool2d call F.avg_pool2d once
-        once = kind == "l2pool" or (kind == "avgpool" and geometry.asymmetric)
-        return {kind: pooled if once else 2 * pooled}
-    if kind == "lrn":
-        # F.local_response_norm: input.mul(input), avg_pool3d over the channel-padded squares,
-        # .mul(alpha), .add(k) (Tensor.mul and Tensor.add are patched; pow and / are not)
-        channels, h, w = shape
-        return {kind: 3 * prod(shape) + (channels + v["size"] - 1) * h * w}
-    return {}
-
-
-def _thop(kind: str, v: dict, shape: tuple, output: tuple, macs: int) -> dict[str, int]:
-    """thop 0.1.1 `profile` (vision/basic_hooks.py, calc_func.py): count_convNd is
-    `∏out·(C_in/groups)·∏kernel` for convolutions and transposed convolutions alike, no bias;
-    count_linear `in_features·∏out`; count_normalization `2·in`, doubled when affine;
-    count_avgpool `∏out`; count_adap_avgpool `int((∏(in/out) + 1)·∏out)` in float64;
-    count_upsample `∏out` (nearest) or `11·∏out` (bilinear); count_softmax `in/n·(3n − 1)`;
-    ReLU, ReLU6, LeakyReLU, max pooling and dropout are zero_ops; unregistered modules 0."""
-    if kind in ("conv", "convtranspose"):
-        kh, kw = v["kernel"]
-        return {kind: prod(output) * (shape[0] // v["groups"]) * kh * kw}
-    if kind == "fc":
-        return {kind: macs}
-    if kind == "batchnorm":
-        return {kind: 4 * prod(shape)}
-    if kind == "avgpool":
-        return {kind: 0 if windows.geometry(v, shape, pool=True).asymmetric else prod(output)}
-    if kind in ("globalavgpool", "adaptiveavgpool"):
-        kernel = (shape[1] / output[1]) * (shape[2] / output[2])  # float64, as torch.DoubleTensor
-        return {kind: int((kernel + 1) * prod(output))}
-    if kind == "upsample":
-        return {kind: (11 if v["mode"] == "bilinear" else 1) * prod(output)}
-    if kind == "softmax":
-        features = shape[0]
-        return {kind: prod(shape) // features * (3 * features - 1)}
-    return {}
-
-
-def _fvcore(kind: str, v: dict, shape: tuple, output: tuple, macs: int) -> dict[str, int]:
-    """fvcore 0.1.5 FlopCountAnalysis (flop_count._DEFAULT_SUPPORTED_OPS, jit_handles.py):
-    conv_flop_jit `N·∏w·∏(out or, transposed, in spatial)` and linear_flop_jit — the weights'
-    MACs; batchnorm_flop_jit `2·in` in eval mode with affine weights; adaptive_avg_pool2d `in`;
-    upsample_nearest2d `out`, upsample_bilinear2d `4·out`; other operators are skipped."""
-    if kind in WEIGHT_KINDS:
-        return {kind: macs}
-    if kind == "batchnorm":
-        return {kind: 2 * prod(shape)}
-    if kind in ("globalavgpool", "adaptiveavgpool"):
-        return {kind: prod(shape)}
-    if kind == "upsample":
-        return {kind: (4 if v["mode"] == "bilinear" else 1) * prod(output)}
-    return {}
-
-
-def _torchinfo(kind: str, v: dict, shape: tuple, output: tuple, macs: int) -> dict[str, int]:
-    """torchinfo 1.8 `summary(...).total_mult_adds` (layer_info.py, LayerInfo.calculate_macs):
-    for a module whose class name contains "Conv", every parameter's size times the output's
-    spatial size (so a transposed convolution is counted per output cell, and its bias per output
-    element); for any other module with parameters, their number (fc: weights and bias; batch
-    norm: γ and β, `2·C`); modules without parameters count 0."""
-    if kind in ("conv", "convtranspose"):
-        filters, oh, ow = output
-        kh, kw = v["kernel"]
-        weights = filters * (shape[0] // v["groups"]) * kh * kw  # C_in·F/groups·KH·KW either way
-        return {kind: weights * oh * ow, BIAS: prod(output) if v["bias"] else 0}
-    if kind == "fc":
-        return {kind: macs, BIAS: output[0] if v["bias"] else 0}
-    if kind == "batchnorm":
-        return {kind: 2 * shape[0]}
-    return {}
-
-
-_RULES = {"netspec": _netspec, "ptflops": _ptflops, "thop": _thop, "fvcore": _fvcore, "torchinfo": _torchinfo}
+    return {layer.kind: layer.macs}

@@ -20,6 +20,7 @@ from netspec.layers.base import (
     Step,
     Where,
 )
+from netspec.layers.tools import PTFLOPS, THOP, ptflops_elements
 from netspec.pycode import call
 
 
@@ -28,9 +29,20 @@ class _Activation(LayerKind):
     reads = SAME_CELL
     keeps = OUTPUT
     module = ""  # the torch.nn class; its arguments are the kind's, where they differ from the default
+    # ptflops 0.7.5 counts an activation by its module hook (relu_flops_counter_hook: the output;
+    # silu and softmax: the input), and once more when the module's forward calls a functional it
+    # patches (F.relu, F.elu, F.gelu, F.silu, F.softmax; not F.leaky_relu, F.hardtanh, sigmoid,
+    # tanh, hardswish, hardsigmoid): (times, OUTPUT or INPUT), or None for no hook.
+    ptflops_rule: tuple[int, str] | None = None
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         return Inference(output=shape, saved=[Saved(self.keeps, prod(shape))])
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        if tool == PTFLOPS and self.ptflops_rule:
+            times, of = self.ptflops_rule
+            return {self.name: ptflops_elements(times, output if of == OUTPUT else shape)}
+        return {}
 
     def emit(self, v, shape: Shape, output: Shape) -> Emission:
         options = {arg.name: v[arg.name] for arg in self.args if v[arg.name] != arg.default}
@@ -40,6 +52,7 @@ class _Activation(LayerKind):
 class ReLU(_Activation):
     names = ("relu",)
     module = "nn.ReLU"
+    ptflops_rule = (2, OUTPUT)
     summary = "max(0, x)"
 
 
@@ -49,6 +62,7 @@ class LeakyReLU(_Activation):
     args = (Arg("slope", real(minimum=0.0), default=0.01, positional=True),)
     keeps = INPUT
     module = "nn.LeakyReLU"
+    ptflops_rule = (1, OUTPUT)
 
     def emit(self, v, shape: Shape, output: Shape) -> Emission:
         options = {"negative_slope": v["slope"]} if v["slope"] != 0.01 else {}
@@ -61,6 +75,7 @@ class ELU(_Activation):
     args = (Arg("alpha", real(minimum=0.0), default=1.0, positional=True),)
     keeps = INPUT
     module = "nn.ELU"
+    ptflops_rule = (2, OUTPUT)
 
 
 class GELU(_Activation):
@@ -68,6 +83,7 @@ class GELU(_Activation):
     summary = "Gaussian error linear unit"
     keeps = INPUT
     module = "nn.GELU"
+    ptflops_rule = (2, OUTPUT)
 
 
 class Sigmoid(_Activation):
@@ -86,6 +102,14 @@ class Softmax(_Activation):
     names = ("softmax",)
     summary = "softmax over channels/units; training uses log-softmax with NLL instead"
     module = "nn.Softmax"
+    ptflops_rule = (1, INPUT)
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        """thop count_softmax over `n` channels or features: `in/n·(3n − 1)`."""
+        if tool == THOP:
+            features = shape[0]
+            return {self.name: prod(shape) // features * (3 * features - 1)}
+        return super().counted_by(tool, v, shape, output, macs)
 
     def emit(self, v, shape: Shape, output: Shape) -> Emission:
         return Emission(call(self.module, dim=1), (Step(CALL, output),))
@@ -96,6 +120,7 @@ class ReLU6(_Activation):
     summary = "min(max(0, x), 6)"
     keeps = INPUT  # F.relu6 is hardtanh(x, 0, 6), whose backward compares the input with the bounds
     module = "nn.ReLU6"
+    ptflops_rule = (1, OUTPUT)
 
 
 class Hardswish(_Activation):
@@ -117,6 +142,7 @@ class SiLU(_Activation):
     summary = "x·sigmoid(x)"
     keeps = INPUT
     module = "nn.SiLU"
+    ptflops_rule = (1, INPUT)
 
 
 class Identity(LayerKind):

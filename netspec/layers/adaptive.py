@@ -11,6 +11,7 @@ from __future__ import annotations
 from netspec import arithmetic_resampling as rs
 from netspec.layers.args import Arg, pair
 from netspec.layers.base import BINS, CALL, INPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.layers.tools import bins_counts
 from netspec.pycode import call, size
 
 
@@ -19,10 +20,14 @@ class _AdaptivePool(LayerKind):
     family = "pool"
     reads = BINS
     module = ""
+    average = False  # a mean, which thop and fvcore count (they skip max pooling)
     args = (Arg("size", pair(), positional=True, help="an output size (7 or 7x7)"),)
 
     def caption(self, v, shape: Shape, output: Shape) -> str:
         return f"{self.name} {output[1]}×{output[2]}" if len(output) == 3 else self.name
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        return bins_counts(self.name, tool, shape, output, average=self.average)
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         channels, h, w = shape
@@ -50,6 +55,7 @@ class AdaptiveAvgPool(_AdaptivePool):
     names = ("adaptiveavgpool", "adaptiveavgpool2d", "adaptive_avg_pool")
     summary = "average over adaptive bins: adaptiveavgpool SIZE (7 or 7x7) → C x OH x OW"
     module = "nn.AdaptiveAvgPool2d"
+    average = True
 
     def saved(self, channels, h, w, oh, ow):
         # ATen's adaptive_avg_pool2d computes a 1x1 output as a mean over H and W, whose backward

@@ -183,6 +183,12 @@ class LayerKind:
         the element-wise kinds, which read the same cell."""
         return self.reads == SAME_CELL
 
+    def counted_by(self, tool: str, values: dict[str, Any], shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        """What `tool` (ptflops, thop, fvcore, torchinfo: netspec.layers.tools) counts as the layer's
+        MACs per sample, by category (the kind's name, and `bias` for bias additions); zero counts
+        may be left in. Default: nothing, as every tool counts an operation it has no rule for."""
+        return {}
+
     def caption(self, values: dict[str, Any], shape: Shape, output: Shape) -> str:
         """One line naming what the layer does in a drawing: `relu`, `bn`; kinds with arguments
         worth showing say more (`conv 11×11/4`, `fc 4096`)."""

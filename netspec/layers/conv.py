@@ -7,6 +7,7 @@ from netspec.layers import windows
 from netspec.layers.args import Arg, boolean, padding, pair, whole
 from netspec.layers.base import CALL, INPUT, WINDOW, Emission, Inference, LayerKind, Saved, Shape, Step, Where
 from netspec.layers.captions import convolution_caption
+from netspec.layers.tools import convolution_counts
 from netspec.pycode import call, size
 
 
@@ -27,6 +28,9 @@ class Conv(LayerKind):
 
     def caption(self, v, shape: Shape, output: Shape) -> str:
         return convolution_caption(self.name, v, shape)
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        return convolution_counts(self.name, tool, v, shape, output, macs)
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         c_in = shape[0]

@@ -22,6 +22,7 @@ from netspec.layers.base import (
     fmt_shape,
 )
 from netspec.layers.captions import number_text
+from netspec.layers.tools import BIAS, PTFLOPS, TORCHINFO
 from netspec.pycode import call
 
 
@@ -36,6 +37,13 @@ class FullyConnected(LayerKind):
 
     def caption(self, v, shape: Shape, output: Shape) -> str:
         return f"fc {output[0]}"
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        """The weights' MACs in every tool (thop count_linear `in_features·∏out`, fvcore
+        linear_flop_jit); ptflops linear_flops_counter_hook and torchinfo (the parameters) add
+        `units` for a bias."""
+        bias = output[0] if v["bias"] else 0
+        return {self.name: macs, BIAS: bias if tool in (PTFLOPS, TORCHINFO) else 0}
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         n_in, n_out = prod(shape), v["units"]

@@ -6,6 +6,7 @@ from math import prod
 
 from netspec.layers.args import Arg, real, whole
 from netspec.layers.base import CALL, INPUT, SAME_CELL, Emission, Inference, LayerKind, Saved, Shape, Step, Where
+from netspec.layers.tools import FVCORE, PTFLOPS, THOP, TORCHINFO, ptflops_elements
 from netspec.pycode import call
 
 
@@ -35,6 +36,18 @@ class BatchNorm(LayerKind):
             saved=[Saved(INPUT, prod(shape)), Saved("stats", 0, fixed=2 * channels)],
             explain=[f"params = 2·{channels} (γ, β); buffers = 2·{channels} + 1"],
         )
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        """ptflops bn_flops_counter_hook `2·in` (affine); thop count_normalization `2·in`, doubled
+        when affine; fvcore batchnorm_flop_jit `2·in` in eval mode; torchinfo its parameters, γ and
+        β, `2·C` once per sample."""
+        if tool in (PTFLOPS, FVCORE):
+            return {self.name: ptflops_elements(2, shape)}
+        if tool == THOP:
+            return {self.name: 4 * prod(shape)}
+        if tool == TORCHINFO:
+            return {self.name: 2 * shape[0]}
+        return {}
 
     def emit(self, v, shape: Shape, output: Shape) -> Emission:
         defaults = {arg.name: arg.default for arg in self.args}  # PyTorch's defaults too
@@ -69,6 +82,15 @@ class LocalResponseNorm(LayerKind):
                 Saved("denominator", channels * h * w),
             ],
         )
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        """ptflops: F.local_response_norm runs input.mul(input), avg_pool3d over the channel-padded
+        squares, .mul(alpha) and .add(k); Tensor.mul, Tensor.add and the pooling are patched (pow
+        and / are not): `3·in + (C + size − 1)·H·W`."""
+        if tool == PTFLOPS:
+            channels, h, w = shape
+            return {self.name: 3 * prod(shape) + (channels + v["size"] - 1) * h * w}
+        return {}
 
     def emit(self, v, shape: Shape, output: Shape) -> Emission:
         module = call("nn.LocalResponseNorm", v["size"], alpha=v["alpha"], beta=v["beta"], k=v["k"])

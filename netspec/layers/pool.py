@@ -5,6 +5,8 @@ Pooling has no parameters and, by the fvcore convention, no MACs. Stride default
 
 from __future__ import annotations
 
+from math import prod
+
 from netspec.layers import windows
 from netspec.layers.args import Arg, boolean, padding, pair
 from netspec.layers.base import (
@@ -23,6 +25,7 @@ from netspec.layers.base import (
     Where,
 )
 from netspec.layers.captions import kernel_text
+from netspec.layers.tools import PTFLOPS, THOP, bins_counts
 from netspec.pycode import Code, call, size
 
 POOL_ARGS = (
@@ -39,10 +42,23 @@ class _Pool(LayerKind):
     reads = WINDOW
     args = POOL_ARGS
 
+    what = "pooling"
+
     def caption(self, v, shape: Shape, output: Shape) -> str:
         return f"{self.name} {kernel_text(v)}"
 
-    what = "pooling"
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        """ptflops pool_flops_counter_hook counts the input (the padded one for SAME max pooling
+        with an odd cell), once per call: `ptflops_calls`."""
+        if tool != PTFLOPS:
+            return {}
+        geometry = windows.geometry(v, shape, pool=True)
+        pooled = shape[0] * prod(geometry.padded_hw() if geometry.asymmetric else geometry.input_hw)
+        return {self.name: pooled * self.ptflops_calls(geometry)}
+
+    def ptflops_calls(self, geometry: windows.Geometry) -> int:
+        """nn.MaxPool2d and nn.AvgPool2d: the module hook and the patched F.*_pool2d it calls."""
+        return 2
 
     def validate(self, v, where: Where) -> bool:
         if v["stride"] is None:
@@ -106,6 +122,15 @@ class AvgPool(_Pool):
     summary = "average pooling: avgpool K [stride=K] [pad=P|same] [ceil=true]"
     what = "average pooling"
 
+    def ptflops_calls(self, geometry: windows.Geometry) -> int:
+        return 1 if geometry.asymmetric else 2  # the SAME helper calls F.avg_pool2d alone
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        """thop count_avgpool `∏out` for nn.AvgPool2d, 0 for the SAME helper (not registered)."""
+        if tool == THOP:
+            return {self.name: 0 if windows.geometry(v, shape, pool=True).asymmetric else prod(output)}
+        return super().counted_by(tool, v, shape, output, macs)
+
     def saved(self, geometry, channels, out_numel):
         # avg_pool2d keeps its input; with SAME padding it sums the zero-padded input and divides by
         # a constant map of window sizes (a buffer), so padding is never counted (TensorFlow semantics).
@@ -134,6 +159,9 @@ class L2Pool(_Pool):
     summary = "L2 pooling, √(Σ x²) over each window: l2pool K [stride=K] [pad=P|same] [ceil=true]"
     what = "L2 pooling"
 
+    def ptflops_calls(self, geometry: windows.Geometry) -> int:
+        return 1  # L2Pool2d calls F.avg_pool2d on the padded squares; no module hook
+
     def saved(self, geometry, channels, out_numel):
         # sqrt(sum(x·x)): the product keeps x, the window sum keeps x² (zero-padded when SAME),
         # clamp_min keeps the sums, sqrt keeps its result.
@@ -161,6 +189,10 @@ class _GlobalPool(LayerKind):
     spatial = True
     family = "pool"
     reads = WHOLE
+    average = False  # a mean, which thop and fvcore count (they skip max pooling)
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        return bins_counts(self.name, tool, shape, output, average=self.average)
 
     def infer(self, v, shape: Shape, where: Where) -> Inference | None:
         channels, h, w = shape
@@ -181,6 +213,7 @@ class _GlobalPool(LayerKind):
 class GlobalAvgPool(_GlobalPool):
     names = ("globalavgpool", "gap", "global_avg_pool")
     short_name = "global avgpool"
+    average = True
     summary = "mean of each channel: globalavgpool → C x 1 x 1"
     module = "nn.AdaptiveAvgPool2d"
 

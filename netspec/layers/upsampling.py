@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from math import prod
+
 from netspec import arithmetic_resampling as rs
 from netspec.layers.args import Arg, boolean, choice, pair, whole
 from netspec.layers.base import CALL, INPUT, Emission, Inference, LayerKind, Saved, Shape, Step, Where
 from netspec.layers.captions import convolution_caption
 from netspec.layers.captions import pair as caption_pair
 from netspec.layers.conv import _common_divisor
+from netspec.layers.tools import FVCORE, PTFLOPS, THOP, convolution_counts, ptflops_elements
 from netspec.pycode import Code, call, size
 
 AXES = ("height", "width")
@@ -35,6 +38,9 @@ class ConvTranspose(LayerKind):
 
     def caption(self, v, shape: Shape, output: Shape) -> str:
         return convolution_caption(self.short_name, v, shape)
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        return convolution_counts(self.name, tool, v, shape, output, macs)
 
     def validate(self, v, where: Where) -> bool:
         outpad, stride, dilation = v["outpad"], v["stride"], v["dilation"]
@@ -134,6 +140,19 @@ class Upsample(LayerKind):
         Arg("scale", pair(), positional=True, help="a scale factor (2 or 2x1)"),
         Arg("mode", choice(*MODES), default="nearest", help="nearest or bilinear (align_corners=false)"),
     )
+
+    def counted_by(self, tool: str, v, shape: Shape, output: Shape, macs: int) -> dict[str, int]:
+        """ptflops upsample_flops_counter_hook counts the output, and the patched F.interpolate it
+        calls counts it again; thop count_upsample `∏out` (nearest) or `11·∏out` (bilinear);
+        fvcore upsample_nearest2d `∏out`, upsample_bilinear2d `4·∏out`; torchinfo 0."""
+        bilinear = v["mode"] == "bilinear"
+        if tool == PTFLOPS:
+            return {self.name: ptflops_elements(2, output)}
+        if tool == THOP:
+            return {self.name: (11 if bilinear else 1) * prod(output)}
+        if tool == FVCORE:
+            return {self.name: (4 if bilinear else 1) * prod(output)}
+        return {}
 
     def caption(self, v, shape: Shape, output: Shape) -> str:
         scale = caption_pair(v, "scale") or (1, 1)
