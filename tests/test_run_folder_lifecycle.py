@@ -38,10 +38,10 @@ def test_a_new_run_folder_appears_with_its_run_json_and_spec_already_inside(tmp_
 
 
 def test_a_failure_while_staging_leaves_no_folder(tmp_path, monkeypatch):
-    def fail(path, data):
+    def fail(folder, name, data):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(outputs, "write_bytes_atomically", fail)
+    monkeypatch.setattr(outputs, "write_inside", fail)
     with pytest.raises(OSError):
         outputs.new_run_dir(tmp_path, "Net", files={"run.json": b"{}"})
     assert list(tmp_path.iterdir()) == []

@@ -26,7 +26,6 @@ import torch
 from safetensors.torch import load as load_tensors
 from safetensors.torch import save as save_tensors
 
-from netspec.files import write_bytes_atomically
 from netspec.training.run_folder import (
     RECORD_LIMIT,
     WEIGHTS_METADATA,
@@ -36,6 +35,7 @@ from netspec.training.run_folder import (
     read_regular_file,
     validate,
 )
+from netspec.training.run_writes import remove_inside, write_inside
 
 RECORD = "checkpoint.json"
 FOLDER = "checkpoints"
@@ -99,15 +99,14 @@ def save_checkpoint(
     optimizer: torch.optim.Optimizer,
     extra: dict,
 ) -> Path:
-    """Write the checkpoint after `epoch` (see the module docstring for the order of writes)."""
-    folder = run_dir / FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write the checkpoint after `epoch` (see the module docstring for the order of writes). No
+    link in the run folder is followed, `checkpoints/` included (netspec.training.run_writes)."""
     tensors = {f"model.{k}": _cpu(v) for k, v in model.state_dict().items()}
     optimizer_tensors, optimizer_rest = flatten_optimizer(optimizer.state_dict())
     tensors.update(optimizer_tensors)
     data = save_tensors(tensors, metadata={"format": FORMAT, "epoch": str(epoch)})
     name = f"epoch-{epoch:04d}.safetensors"
-    write_bytes_atomically(folder / name, data)
+    write_inside(run_dir, f"{FOLDER}/{name}", data)
     record = {
         "format": FORMAT,
         "epoch": epoch,
@@ -116,11 +115,11 @@ def save_checkpoint(
         "optimizer": optimizer_rest,
         **extra,
     }
-    write_bytes_atomically(run_dir / RECORD, json.dumps(record, indent=1).encode("utf-8"))
-    for old in folder.glob("epoch-*.safetensors"):
-        if old.name != name:
-            old.unlink(missing_ok=True)
-    return folder / name
+    write_inside(run_dir, RECORD, json.dumps(record, indent=1).encode("utf-8"))
+    remove_inside(
+        run_dir, FOLDER, lambda old: old != name and old.startswith("epoch-") and old.endswith(".safetensors")
+    )
+    return run_dir / FOLDER / name
 
 
 def load_record(run_dir: Path) -> dict | None:
@@ -243,9 +242,10 @@ def restore_optimizer(optimizer: torch.optim.Optimizer, checkpoint: Checkpoint) 
 
 
 def save_weights(path: Path, model: torch.nn.Module, metadata: dict) -> None:
+    """weights.safetensors in its run folder (`path`), without following a link there."""
     tensors = {k: _cpu(v) for k, v in model.state_dict().items()}
     meta = {"format": WEIGHTS_FORMAT, **{k: json.dumps(v) for k, v in metadata.items()}}
-    write_bytes_atomically(path, save_tensors(tensors, metadata=meta))
+    write_inside(path.parent, path.name, save_tensors(tensors, metadata=meta))
 
 
 def read_weights(path: Path, limit: int = 2**40) -> tuple[dict[str, torch.Tensor], dict]:

@@ -186,18 +186,19 @@ def _plot_accuracy(axes, rows: list[dict], epochs: list[int], chance: float | No
 def write_curves(
     path: Path, rows: list[dict], title: str, chance: float | None = None, stopped: str | None = None
 ) -> bool:
-    """Write curves.png (see the module docstring); False when matplotlib is missing."""
+    """Write curves.png (see the module docstring); False when matplotlib is missing. A link at
+    `path` is replaced, never written through (netspec.training.run_writes)."""
     try:
         import matplotlib
 
         matplotlib.use("Agg")
     except ImportError:
         return False
-    from netspec.files import write_bytes_atomically
+    from netspec.training.run_writes import write_inside
 
     figure = build_figure(rows, title, chance, stopped)
     buffer = io.BytesIO()
     # The title is also the PNG's Title text chunk: what a script (or a test) can read without OCR.
     figure.savefig(buffer, format="png", metadata={"Title": heading_text(title, stopped)})
-    write_bytes_atomically(path, buffer.getvalue())
+    write_inside(Path(path).parent, Path(path).name, buffer.getvalue())
     return True

@@ -25,9 +25,9 @@ from torch import nn
 
 from netspec.checker import CheckResult
 from netspec.codegen import class_name, generate
-from netspec.files import write_text_atomically
 from netspec.training.portable import Preprocessing, run_model_source
 from netspec.training.run_folder import DamagedRun
+from netspec.training.run_writes import write_inside
 
 
 class ModelFileError(DamagedRun):
@@ -59,11 +59,16 @@ def module_from_source(source: str, label: str) -> ModuleType:
 
 def write_model_file(path: Path, source: str) -> None:
     """`model.py` for the user to read, written atomically; never read back. A `model.py` that is
-    a folder, a link or a device is an error: the run folder is not as netspec left it."""
+    a folder, a link or a device is an error: the run folder is not as netspec left it. Written
+    without following a link (netspec.training.run_writes): one swapped in after the check is
+    replaced, and what it names is left alone."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise ModelFileError(f"{path} is not a regular file: the run folder is damaged (move it away and retry)")
-    write_text_atomically(path, source)
+    try:
+        write_inside(path.parent, path.name, source.encode("utf-8"))
+    except DamagedRun as error:
+        raise ModelFileError(str(error)) from None
 
 
 def compiled_model_class(

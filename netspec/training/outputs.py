@@ -26,7 +26,8 @@ from datetime import datetime
 from pathlib import Path
 
 from netspec import __version__
-from netspec.files import write_bytes_atomically
+from netspec.training.run_lock import RunLock
+from netspec.training.run_writes import write_inside
 
 # val_loss and test_loss: the training criterion's mean over the split (netspec.training.scoring);
 # empty when there is no such split, when not finite, and in rows of runs from before they existed.
@@ -67,12 +68,20 @@ def check_runs_folder(runs: Path) -> None:
         raise UsageError(f"--runs {runs}: cannot write in {probe}")
 
 
-def new_run_dir(runs: Path, network: str, files: dict[str, bytes] | None = None, now: datetime | None = None) -> Path:
+def new_run_dir(
+    runs: Path,
+    network: str,
+    files: dict[str, bytes] | None = None,
+    now: datetime | None = None,
+    lock: RunLock | None = None,
+) -> Path:
     """`runs/<network>-<YYYYmmdd-HHMMSS>`, with `-2`, `-3` … if that folder exists already.
 
     The folder is made under a hidden temporary name (`.<name>.tmp-XXXX`), `files` (run.json and
     spec.net) are written into it, and only then is it renamed into place: every run folder that
-    can be seen holds its run.json, so a run killed at any moment can be resumed or is marked."""
+    can be seen holds its run.json, so a run killed at any moment can be resumed or is marked.
+    `lock` is taken in the folder before it is renamed: no other run can use it from the moment
+    it can be seen (netspec.training.run_lock)."""
     from netspec.loading import UsageError
 
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
@@ -85,7 +94,9 @@ def new_run_dir(runs: Path, network: str, files: dict[str, bytes] | None = None,
     try:
         os.chmod(staging, 0o777 & ~_umask())
         for file_name, data in (files or {}).items():
-            write_bytes_atomically(staging / file_name, data)
+            write_inside(staging, file_name, data)
+        if lock is not None:
+            lock.take(staging)
         for attempt in range(1, 1000):
             path = runs / (f"{name}-{stamp}" if attempt == 1 else f"{name}-{stamp}-{attempt}")
             if path.exists() or path.is_symlink():
@@ -103,23 +114,6 @@ def new_run_dir(runs: Path, network: str, files: dict[str, bytes] | None = None,
     raise UsageError(f"--runs {runs}: cannot find a free name for a run folder")
 
 
-def remove_leftovers(run_dir: Path) -> list[Path]:
-    """Remove the temporary files (`.NAME.XXXX.tmp`, netspec.files) that a killed run left in the
-    run folder and its checkpoints/; links and folders are left alone. Returns what was removed."""
-    removed = []
-    for folder in (run_dir, run_dir / "checkpoints"):
-        if folder.is_symlink() or not folder.is_dir():
-            continue
-        for path in folder.iterdir():
-            if path.name.startswith(".") and path.name.endswith(".tmp") and not path.is_symlink() and path.is_file():
-                try:
-                    path.unlink()
-                    removed.append(path)
-                except OSError:
-                    pass
-    return removed
-
-
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -127,12 +121,14 @@ def _umask() -> int:
 
 
 def write_metrics(path: Path, rows: list[dict]) -> None:
+    """metrics.csv, one row per epoch; `path` is a file in a run folder, written without
+    following a link there (netspec.training.run_writes)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _csv_value(row.get(k)) for k in COLUMNS})
-    write_bytes_atomically(path, buffer.getvalue().encode("utf-8"))
+    write_inside(path.parent, path.name, buffer.getvalue().encode("utf-8"))
 
 
 def _csv_value(value) -> str:
@@ -178,7 +174,8 @@ def run_json_bytes(info: dict) -> bytes:
 
 
 def write_run_json(path: Path, info: dict) -> None:
-    write_bytes_atomically(path, run_json_bytes(info))
+    """run.json in its run folder, without following a link there (netspec.training.run_writes)."""
+    write_inside(path.parent, path.name, run_json_bytes(info))
 
 
 def read_run_json(run_dir: Path) -> dict:

@@ -19,6 +19,7 @@ returns it, or raises `Invalid` naming the field by its path (`settings.optimize
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import math
 import os
@@ -51,24 +52,54 @@ class Invalid(Exception):
 # --- reading files ------------------------------------------------------------------------------
 
 
+def name_parts(run_dir: Path, relative: str) -> list[str]:
+    """`relative` (a name like `run.json` or `checkpoints/x`) split at `/`. An absolute name, one
+    with `..`, `.` or an empty part, a backslash or a NUL is refused: it could name a file outside
+    `run_dir`, and netspec never records such a name."""
+    parts = relative.split("/")
+    if relative.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in relative or "\0" in relative:
+        raise DamagedRun(f"{run_dir}: {relative!r} is not a file name inside the run folder; the run folder is damaged")
+    return parts
+
+
+def walks_by_descriptor() -> bool:
+    """Whether folders can be walked by descriptor (`dir_fd`, O_DIRECTORY, O_NOFOLLOW): not on Windows."""
+    return os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY") and hasattr(os, "O_NOFOLLOW")
+
+
+def open_folder(run_dir: Path, parts: list[str], create: bool = False) -> int:
+    """A descriptor of the folder `run_dir/parts[0]/parts[1]/…`, each step below `run_dir` opened
+    relative to the one before and without following a link, so that no link (nor a folder swapped
+    for one meanwhile) can lead outside `run_dir`. `create`: a missing step is made. Raises OSError:
+    ELOOP or ENOTDIR where a step is a link or a file, FileNotFoundError where one is missing."""
+    directory_flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    folder = os.open(run_dir, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        for part in parts:
+            if create:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(part, 0o777, dir_fd=folder)
+            inner = os.open(part, directory_flags, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+    except BaseException:
+        os.close(folder)
+        raise
+    return folder
+
+
 def read_inside(run_dir: Path, relative: str, limit: int) -> bytes:
     """The bytes of the regular file `relative` (a name like `run.json` or `checkpoints/x`) inside
     `run_dir`, at most `limit` bytes. No link is followed below `run_dir`; an absolute name or one
     with `..` is refused. Raises FileNotFoundError when it is missing, DamagedRun otherwise."""
-    parts = relative.split("/")
-    if relative.startswith("/") or any(p in ("", ".", "..") for p in parts) or "\\" in relative or "\0" in relative:
-        raise DamagedRun(f"{run_dir}: {relative!r} is not a file name inside the run folder; the run folder is damaged")
+    parts = name_parts(run_dir, relative)
     path = Path(run_dir, *parts)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    directory_flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
     opened: list[int] = []
     try:
-        if os.open in os.supports_dir_fd and hasattr(os, "O_DIRECTORY"):
-            folder = os.open(run_dir, os.O_RDONLY | os.O_DIRECTORY)
+        if walks_by_descriptor():
+            folder = open_folder(run_dir, parts[:-1])
             opened.append(folder)
-            for part in parts[:-1]:
-                folder = os.open(part, directory_flags, dir_fd=folder)
-                opened.append(folder)
             handle = os.open(parts[-1], flags, dir_fd=folder)
         else:  # pragma: no cover - no dir_fd (Windows): check each step without following links
             for step in [Path(run_dir, *parts[: i + 1]) for i in range(len(parts))]:

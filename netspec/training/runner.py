@@ -46,10 +46,13 @@ from netspec.progress import Bar, is_terminal
 from netspec.train_settings import TrainSettings
 from netspec.training import checkpoint as ckpt
 from netspec.training import distributed, limits, outputs, stop_outputs
+from netspec.training.batching import check_steps, class_has_batch_norm, epoch_steps
 from netspec.training.memory_report import is_out_of_memory, out_of_memory_message, peak_memory_report, step_estimate
 from netspec.training.model import compiled_model_class, run_preprocessing
 from netspec.training.optim import build_optimizer, learning_rate, set_lr, uses_foreach
-from netspec.training.run_folder import check_writable_folder
+from netspec.training.run_folder import DamagedRun
+from netspec.training.run_lock import RunLock
+from netspec.training.run_writes import check_writable, remove_leftovers
 from netspec.training.scoring import CHANNELS_LAST, forward_loss, score
 from netspec.training.text import printable
 from netspec.training.timing import EpochClock
@@ -190,6 +193,21 @@ def check_data_fits(result: CheckResult, dataset: DataSet, settings: TrainSettin
             f"{where} has {dataset.classes} classes (labels 0 to {dataset.classes - 1}), but {name} ends with "
             f"{outputs_count} outputs: make the last layer `fc {dataset.classes}`"
         )
+
+
+def one_class_warning(data: Prepared) -> str | None:
+    """A warning when the training split (after the validation hold-out) holds one class only: the
+    run would only learn to answer that class, and its accuracy is that class's share of the test
+    split. Data with fewer classes than the spec's outputs is fine (check_data_fits refuses more)."""
+    labels = torch.unique(data.train.y).tolist()
+    if len(labels) != 1:
+        return None
+    dataset = data.dataset
+    return (
+        f"netspec: warning: the training split of `{dataset.name}` ({dataset.where}) holds samples of one class "
+        f"only (label {labels[0]}, {len(data.train):,} samples): the network can learn nothing but to answer "
+        f"{labels[0]}; check the labels (y_train) or use other data"
+    )
 
 
 def split_validation(train: Split, val: float, seed: int) -> tuple[Split, Split | None]:
@@ -380,6 +398,8 @@ class _Run:
         self.completed = 0  # the last epoch whose checkpoint is written
         self.rows: list[dict] = []  # a row of metrics per epoch (a resumed run's start with its history)
         self.compiling = options.compile  # torch.compile compiles at the first step of this process
+        self.lock = RunLock()  # the run folder's, held by process 0 for the whole run
+        self.batch_norm = False  # the model has batch norm: a batch slice of one sample is left out
 
     def say(self, text: str) -> None:
         """Print a line of the run's report, with any control characters from the spec or data escaped."""
@@ -391,6 +411,9 @@ class _Run:
     def run(self) -> RunResult:
         if self.world.main:
             self.run_dir = self.options.resume
+            if self.run_dir is not None:  # before anything in it is read: another run may be writing it
+                self.lock.take(self.run_dir)
+                self.note(self.lock.note)
         try:
             return self.start_and_train()
         except KeyboardInterrupt as interrupt:
@@ -398,6 +421,27 @@ class _Run:
             number = signal.SIGTERM if isinstance(interrupt, Terminated) else signal.SIGINT
             self.record_stop(stop_outputs.interrupt_reason(int(number), self.completed), always=False)
             raise Interrupted(self.run_dir, self.completed, int(number)) from None
+        except Exception as error:
+            self.record_failure(error)
+            raise
+        finally:
+            self.lock.release()
+
+    def note(self, text: str | None) -> None:
+        """A `netspec: note:` or `netspec: warning:` line on stderr (with --quiet too)."""
+        if text and self.world.main:
+            print(printable(text), file=sys.stderr, flush=True)
+
+    def record_failure(self, error: Exception) -> None:
+        """run.json says `failed`, with the error, when the run ends on one that no stop recorded
+        (a damaged folder found mid-run, a full disk, a bug): a run that is over never says
+        `starting` or `running`. A run.json that cannot be written then leaves the error as it is."""
+        if self.info is None or self.info.get("status") not in ("starting", "running"):
+            return
+        known = (DataError, DamagedRun, UsageError, limits.SettingsError)
+        reason = str(error) if isinstance(error, known) else f"{type(error).__name__}: {error}"
+        with contextlib.suppress(OSError, DamagedRun):
+            self.write_run_json("failed", reason=reason)
 
     def start_and_train(self) -> RunResult:
         s = self.settings
@@ -409,21 +453,27 @@ class _Run:
             torch.set_float32_matmul_precision("high")
             torch.cuda.reset_peak_memory_stats(self.device)
         resume = self.options.resume
+        if self.world.main and resume is not None:
+            check_writable(resume)
+            remove_leftovers(resume)
         record = ckpt.load_record(resume) if resume else None
         normalization = (record.get("weights_metadata") or {}).get("normalize") if record else None
         if record is not None:
             self.completed = record["epoch"]
         self.data = prepare_data(self.result, s, self.device, self.options.quiet, self.named, normalization)
-        if self.world.main and resume is not None:
-            check_writable_folder(resume, ckpt.FOLDER)
-            outputs.remove_leftovers(resume)
-        elif self.world.main:
+        self.note(one_class_warning(self.data))
+        # Before the run folder is made: a batch that batch norm cannot take is refused first.
+        self.batch_norm = class_has_batch_norm(compiled_model_class(self.result))
+        check_steps(self.data.train, s.batch, self.world.size, self.batch_norm)
+        if self.world.main and resume is None:
             self.info = self.first_info()
             self.run_dir = outputs.new_run_dir(
                 self.options.runs,
                 self.result.name,
                 files={"run.json": outputs.run_json_bytes(self.info), "spec.net": self.result.source.text.encode()},
+                lock=self.lock,
             )
+            self.note(self.lock.note)
         # The model's code is generated and compiled in memory; model.py is only written for the user.
         d = self.data
         preprocessing = run_preprocessing(
@@ -525,7 +575,7 @@ class _Run:
     def epoch(self, net: nn.Module, epoch: int, step: int, rows: list[dict]) -> int:
         s, world, device = self.settings, self.world, self.device
         train = self.data.train
-        steps_per_epoch = train.steps(s.batch, world.size)
+        steps_per_epoch = epoch_steps(train, s.batch, world.size, self.batch_norm)
         seed_everything(epoch_seed(s.seed, epoch, world.rank))  # dropout masks of this epoch
         generator = epoch_generator(s.seed, epoch)
         bar = Bar(
@@ -545,6 +595,8 @@ class _Run:
             self.say("compiling the model (torch.compile)…")
         lr = s.optimizer.lr
         for i, (x, y, global_size) in enumerate(train.batches(s.batch, generator, s.augment, world.rank, world.size)):
+            if i == steps_per_epoch:  # a last batch left out: one sample for a process, and batch norm
+                break
             lr = learning_rate(s.optimizer.lr, s.schedule, step, steps_per_epoch, s.epochs)
             set_lr(self.optimizer, lr)
             if x.dim() == 4 and device.type in CHANNELS_LAST:
