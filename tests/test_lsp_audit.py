@@ -23,13 +23,19 @@ def frame(message: dict | None) -> bytes:
 
 
 class RawClient:
-    """A language client reduced to frames on a pipe: what arrives is collected by a thread."""
+    """A language client reduced to frames on a pipe: what arrives is collected by a thread, and
+    what the server writes on stderr in `self.stderr`."""
 
-    def __init__(self):
-        self.process = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    def __init__(self, command: list[str] = SERVER):
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.messages: list[dict] = []
+        self.stderr = b""
         threading.Thread(target=self._read, daemon=True).start()
-        threading.Thread(target=self.process.stderr.read, daemon=True).start()  # never let it fill
+        threading.Thread(target=self._read_stderr, daemon=True).start()  # never let it fill
+
+    def _read_stderr(self) -> None:
+        while piece := self.process.stderr.read1(65536):
+            self.stderr += piece
 
     def _read(self) -> None:
         out = self.process.stdout
@@ -49,7 +55,10 @@ class RawClient:
         message = {"jsonrpc": "2.0", "method": method, "params": params}
         if id is not None:
             message["id"] = id
-        self.process.stdin.write(frame(message))
+        self.write(frame(message))
+
+    def write(self, data: bytes) -> None:
+        self.process.stdin.write(data)
         self.process.stdin.flush()
 
     def wait_for(self, predicate, timeout: float = 60):

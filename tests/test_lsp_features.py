@@ -254,7 +254,7 @@ def test_a_check_superseded_before_it_starts_is_dropped_and_its_waiters_get_the_
     from netspec.lsp.server import Documents
 
     texts = {"u": "input 1x8x8\nconv 2 3\n"}
-    documents = Documents(texts.get)
+    documents = Documents(texts.get, threads=1)
     release = threading.Event()
     checked = []
 

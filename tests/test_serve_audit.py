@@ -169,10 +169,10 @@ def test_a_check_still_running_does_not_keep_the_process_alive():
     assert result.returncode == 0 and result.stdout == "leaving\n", result.stderr
 
 
-def test_the_worker_runs_jobs_in_order_one_at_a_time_and_skips_cancelled_ones():
+def test_a_one_thread_worker_runs_jobs_in_order_one_at_a_time_and_skips_cancelled_ones():
     from netspec.serve.worker import DaemonWorker
 
-    worker = DaemonWorker("test")
+    worker = DaemonWorker("test", threads=1)
     release = threading.Event()
     running, ran = [], []
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from netspec.loading import UsageError
+from netspec.serve.command import add_check_timeout
 
 INSTALL_HINT = "netspec lsp needs pygls: pip install 'netspec[lsp]'"
 
@@ -13,6 +14,7 @@ def add_parser(commands) -> None:
         "lsp", help="a Language Server over stdio: diagnostics, hover, inlay hints, completion (docs/editors.md)"
     )
     lsp.add_argument("--stdio", action="store_true", help="talk over stdin/stdout (the default and only transport)")
+    add_check_timeout(lsp, "show a warning in its place")
 
 
 def run(args) -> int:
@@ -24,4 +26,4 @@ def run(args) -> int:
         raise UsageError(INSTALL_HINT) from None
     from netspec.lsp.server import serve_stdio
 
-    return serve_stdio()
+    return serve_stdio(args.check_timeout)

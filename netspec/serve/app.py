@@ -5,10 +5,17 @@
     GET  /api/session           the spec opened: name, text, digest, whether it can be saved
     GET  /api/examples          the bundled specs; GET /api/examples/NAME one of them
     GET  /api/kinds             layer kinds, aliases, options and keywords for completion
-    POST /api/check             {text, batch, dtype, optimizer, device, memory} → the check (JSON report)
-    POST /api/compile           {text} → model.py, or the errors that stop it
-    POST /api/draw              {text} → the diagram as SVG (when netspec.draw provides draw_svg)
+    POST /api/check             {text, batch, dtype, optimizer, device, memory, page} → the check (JSON report)
+    POST /api/compile           {text, page} → model.py, or the errors that stop it
+    POST /api/draw              {text, page} → the diagram as SVG (when netspec.draw provides draw_svg)
     POST /api/save              {text, digest} → writes the file given on the command line, or 409 + diff
+
+Checks, compiles and drawings run on a few worker threads (worker.py), so a spec that takes long
+holds up neither other pages nor this page's other requests. One that runs past the time limit
+(`--check-timeout`) is stopped and answered 503 with a message saying so; one whose page went away
+(closed, reloaded) is stopped. `page` (optional, any string up to 100 characters naming one page
+load) makes a newer request of the same route and page supersede an older one still running,
+which is stopped and answered 409 with `"superseded": true`.
 
 In front, `guard.Guard` checks Host, Origin and size, then `guard.RequireToken` the per-run token
 that every request but the bundle's script and style carries (header `X-Netspec-Token`, or
@@ -30,12 +37,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from netspec.diagnostics import terminal_text
 from netspec.serve import analysis
+from netspec.serve.command import DEFAULT_CHECK_TIMEOUT_S
 from netspec.serve.guard import Guard, RequireToken, content_security_policy
 from netspec.serve.session import SaveConflict, SaveRefused, Session, example, examples
-from netspec.serve.worker import DaemonWorker
+from netspec.serve.worker import DaemonWorker, Superseded, TooLong
 
 MAX_BODY = 2**20  # 1 MiB: a spec, its settings and their JSON quoting
+MAX_PAGE = 100  # characters of a `page` name
 STATIC_TYPES = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 
 
@@ -44,12 +54,18 @@ def static_file(name: str) -> bytes:
     return resources.files("netspec.serve").joinpath("static", name).read_bytes()
 
 
-def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
+def create_app(
+    session: Session, hosts: set[str], max_body: int = MAX_BODY, check_timeout_s: float | None = DEFAULT_CHECK_TIMEOUT_S
+):
     """The ASGI application for one session, answering only to `hosts` (see `guard.own_hosts`)."""
-    # One check at a time, on a thread that Ctrl-C does not wait for (see worker.py): a burst of
-    # large specs cannot pile up in memory. Saves have their own lock, and are always finished.
-    work = DaemonWorker("netspec-serve-check")
+    # A few checks at a time, on threads that Ctrl-C does not wait for (see worker.py): a long one
+    # does not keep the others waiting, and a burst of large specs cannot all be in memory at
+    # once. Saves have their own lock, and are always finished.
+    work = DaemonWorker("netspec-serve-check", deadline_s=check_timeout_s)
     saving = threading.Lock()
+
+    async def run(request: Request, route: str, body: dict, job) -> Response:
+        return await _on(work, request, (route, body.get("page", object())), job, session.name)
 
     def page(request: Request) -> Response:
         nonce = secrets.token_urlsafe(18)  # a new one per page load, for the editor's <style> elements
@@ -85,13 +101,17 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
             options = analysis.MemoryOptions.from_json(body)
         except analysis.OptionsError as error:
             return JSONResponse({"error": str(error)}, 400)
-        return await _on(work, lambda: JSONResponse(analysis.analyze(body["text"], session.name, options)))
+        return await run(
+            request, "check", body, lambda: JSONResponse(analysis.analyze(body["text"], session.name, options))
+        )
 
     async def compile_(request: Request) -> Response:
         body = await _json_body(request)
         if isinstance(body, Response):
             return body
-        return await _on(work, lambda: JSONResponse(analysis.compile_text(body["text"], session.name)))
+        return await run(
+            request, "compile", body, lambda: JSONResponse(analysis.compile_text(body["text"], session.name))
+        )
 
     async def draw(request: Request) -> Response:
         body = await _json_body(request)
@@ -100,7 +120,7 @@ def create_app(session: Session, hosts: set[str], max_body: int = MAX_BODY):
         draw_svg = _draw_function()
         if draw_svg is None:
             return JSONResponse({"error": "this netspec cannot draw yet"}, 404)
-        return await _on(work, lambda: JSONResponse(_drawing(draw_svg, body["text"], session.name)))
+        return await run(request, "draw", body, lambda: JSONResponse(_drawing(draw_svg, body["text"], session.name)))
 
     async def save(request: Request) -> Response:
         body = await _json_body(request)
@@ -159,12 +179,57 @@ async def _json_body(request: Request) -> dict | Response:
         body["text"].encode("utf-8")
     except UnicodeEncodeError:  # JSON can carry a lone surrogate (`"\ud800"`), which no file can hold
         return JSONResponse({"error": "the text is not valid Unicode (a lone surrogate)"}, 400)
+    page = body.get("page")
+    if page is not None and not (isinstance(page, str) and len(page) <= MAX_PAGE):
+        return JSONResponse({"error": f"page: expected a string of up to {MAX_PAGE} characters"}, 400)
     return body
 
 
-async def _on(worker: DaemonWorker, job):
-    """Run CPU-bound `job` on `worker`'s thread; the event loop keeps answering meanwhile."""
-    return await asyncio.get_running_loop().run_in_executor(worker, job)
+async def _on(worker: DaemonWorker, request: Request, key, job, name: str) -> Response:
+    """Run CPU-bound `job` on one of `worker`'s threads (the event loop keeps answering meanwhile),
+    superseding the job of the same `key`; stopped when the client goes away first, or the
+    server stops."""
+    future = worker.submit(job, key=key)
+    answer = asyncio.wrap_future(future)
+    gone = asyncio.ensure_future(_disconnected(request))
+    left = True  # until the answer is there
+    try:
+        await asyncio.wait({answer, gone}, return_when=asyncio.FIRST_COMPLETED)
+        left = not answer.done()
+    finally:
+        gone.cancel()
+        if left:  # the client went away, or this request was cancelled (the server is stopping)
+            worker.stop(key, future)
+            answer.add_done_callback(_seen)
+    if left:
+        return JSONResponse({"error": "the page went away; its request was stopped"}, 499)
+    try:
+        return answer.result()
+    except TooLong as error:
+        return JSONResponse({"error": too_long_message(name, error.seconds)}, 503)
+    except (Superseded, asyncio.CancelledError):  # stopped while it ran, or dropped before it started
+        return JSONResponse({"error": "a newer request of this page replaced this one", "superseded": True}, 409)
+
+
+def _seen(future: asyncio.Future) -> None:
+    """Mark the outcome of a job nobody waits for as seen (asyncio logs an unseen exception)."""
+    if not future.cancelled():
+        future.exception()
+
+
+async def _disconnected(request: Request) -> None:
+    """Return when the client closes the connection (its body has been read: nothing else comes)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+def too_long_message(name: str, seconds: float) -> str:
+    """Why a check was stopped, and how to get it done anyway."""
+    return (
+        f"this spec took over {seconds:g} s to check, so the playground stopped checking it; "
+        f"`netspec check {terminal_text(name)}` checks it without a time limit, and "
+        "`netspec serve --check-timeout SECONDS` raises the limit"
+    )
 
 
 async def _in_thread(lock: threading.Lock, job):

@@ -14,6 +14,7 @@ from netspec.loading import UsageError
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
+DEFAULT_CHECK_TIMEOUT_S = 30.0  # a check running longer is stopped; a 100,000-line spec takes about 20 s
 
 
 def add_parser(commands) -> None:
@@ -25,6 +26,32 @@ def add_parser(commands) -> None:
         "--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST}: this machine only)"
     )
     serve.add_argument("--no-browser", action="store_true", help="print the address; do not open a browser")
+    add_check_timeout(serve, "the page says so")
+
+
+def add_check_timeout(parser, then: str) -> None:
+    """`--check-timeout SECONDS`, shared by `netspec serve` and `netspec lsp`."""
+    parser.add_argument(
+        "--check-timeout",
+        type=check_timeout,
+        default=DEFAULT_CHECK_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"stop a check that runs longer, and {then} (default {DEFAULT_CHECK_TIMEOUT_S:g}; 0: no limit)",
+    )
+
+
+def check_timeout(text: str) -> float | None:
+    """A time limit in seconds for one check: a positive number, or 0 for none (None)."""
+    import argparse
+    import math
+
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and 0 <= seconds <= 86_400):
+        raise argparse.ArgumentTypeError(f"expected seconds from 0 (no limit) to 86400, got {text[:24]!r}")
+    return seconds or None
 
 
 def _port(text: str) -> int:
@@ -75,7 +102,7 @@ def run(args) -> int:
         # In a thread: some browsers' commands only return when the browser is closed, and the
         # socket is already listening, so the page loads as soon as the server starts.
         threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
-    serve_forever(session, sock, args.host)
+    serve_forever(session, sock, args.host, args.check_timeout)
     print("netspec serve: stopped", file=sys.stderr)
     return 0
 

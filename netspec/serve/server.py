@@ -11,6 +11,7 @@ import threading
 import time
 
 from netspec.loading import UsageError
+from netspec.serve.command import DEFAULT_CHECK_TIMEOUT_S
 from netspec.serve.session import Session
 
 
@@ -49,13 +50,13 @@ class _CancelledAtShutdown(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
 
 
-def _server(session: Session, sock: socket.socket, host: str):
+def _server(session: Session, sock: socket.socket, host: str, check_timeout_s: float | None):
     import uvicorn
 
     from netspec.serve.app import create_app
     from netspec.serve.guard import own_hosts
 
-    app = create_app(session, own_hosts(host, sock.getsockname()[1]))
+    app = create_app(session, own_hosts(host, sock.getsockname()[1]), check_timeout_s=check_timeout_s)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", timeout_graceful_shutdown=2)
     server = uvicorn.Server(config)  # its Config sets up uvicorn's loggers: add the filter after
     uvicorn_errors = logging.getLogger("uvicorn.error")
@@ -64,9 +65,11 @@ def _server(session: Session, sock: socket.socket, host: str):
     return server
 
 
-def serve_forever(session: Session, sock: socket.socket, host: str) -> None:
+def serve_forever(
+    session: Session, sock: socket.socket, host: str, check_timeout_s: float | None = DEFAULT_CHECK_TIMEOUT_S
+) -> None:
     """Serve until Ctrl-C or SIGTERM (uvicorn catches both and shuts down cleanly)."""
-    server = _server(session, sock, host)
+    server = _server(session, sock, host, check_timeout_s)
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:  # a second Ctrl-C during shutdown
@@ -78,13 +81,19 @@ def serve_forever(session: Session, sock: socket.socket, host: str) -> None:
 class Background:
     """The playground served from a thread: `with Background(session) as url: …`."""
 
-    def __init__(self, session: Session, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        session: Session,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        check_timeout_s: float | None = DEFAULT_CHECK_TIMEOUT_S,
+    ):
         self.session = session
         self.host = host
         self.sock = bind(host, port)
         self.port = self.sock.getsockname()[1]
         self.url = page_url(host, self.port, session)
-        self.server = _server(session, self.sock, host)
+        self.server = _server(session, self.sock, host, check_timeout_s)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
     def __enter__(self) -> str:
