@@ -153,3 +153,36 @@ def test_a_bad_check_timeout_is_a_usage_error():
         [sys.executable, "-m", "netspec", "lsp", "--check-timeout", "soon"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 2 and "expected seconds from 0 (no limit)" in result.stderr
+
+
+def test_an_older_check_that_ends_after_a_newer_one_does_not_replace_it(monkeypatch):
+    """Checks run side by side, and one that reaches no checkpoint runs to its end: the last
+    check done (what completion and hover fall back on) stays the newer text's."""
+    import asyncio
+    import threading
+
+    from netspec.lsp import server
+    from netspec.lsp.document import Analysis
+
+    release = threading.Event()
+
+    def analysis(uri, text):
+        if "old" in text:
+            release.wait(10)
+        return Analysis(uri, text)
+
+    monkeypatch.setattr(server, "Analysis", analysis)
+    texts = {"u": "input 1x8x8  # old\n"}
+    documents = server.Documents(texts.get, threads=2)
+
+    async def scenario():
+        older = asyncio.ensure_future(documents.analysis("u"))
+        await asyncio.sleep(0.2)  # its check is held
+        texts["u"] = "input 1x8x8  # new\n"
+        newer = await documents.analysis("u")
+        release.set()
+        assert (await older).text == newer.text  # the older request gets the newer text's check
+        await asyncio.sleep(0.2)  # the held check ends meanwhile
+
+    asyncio.run(scenario())
+    assert "new" in documents.finished["u"].text

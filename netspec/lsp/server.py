@@ -14,6 +14,7 @@ import functools
 import logging
 import os
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from urllib.parse import unquote
@@ -66,6 +67,9 @@ class Documents:
         self.checks: dict[str, tuple[str, asyncio.Future]] = {}
         self.pending: dict[str, asyncio.Task] = {}
         self.finished: dict[str, Analysis] = {}  # the latest check that completed, of any version
+        self.finished_as: dict[str, int] = {}  # … and when it was asked for (`asked` then)
+        self.asked = 0  # checks asked for so far
+        self.finishing = threading.Lock()
 
     async def analysis(self, uri: str) -> Analysis | None:
         """The check of the document's current text: the one made or under way, else a new one
@@ -78,7 +82,8 @@ class Documents:
                 return None
             cached = self.checks.get(uri)
             if cached is None or cached[0] != text:
-                future = asyncio.wrap_future(self.executor.submit(self._check, uri, text, key=uri))
+                self.asked += 1
+                future = asyncio.wrap_future(self.executor.submit(self._check, uri, text, self.asked, key=uri))
                 future.add_done_callback(_retrieved)  # a check nobody waits for any more fails quietly
                 cached = self.checks[uri] = (text, future)
             try:
@@ -113,12 +118,14 @@ class Documents:
         cached = self.checks.get(uri)
         return cached[0] if cached is not None else None
 
-    def _check(self, uri: str, text: str) -> Analysis:
+    def _check(self, uri: str, text: str, asked: int) -> Analysis:
         """In a worker thread. Kept as the latest done even when a newer text superseded it
-        while it ran: completion and hover can still use it."""
+        while it ran (completion and hover can still use it), unless a check asked for later
+        finished first: checks run side by side, and one that reaches no checkpoint runs on."""
         analysis = Analysis(uri, text)
-        if self.read(uri) is not None:  # not closed meanwhile
-            self.finished[uri] = analysis
+        with self.finishing:
+            if self.read(uri) is not None and asked > self.finished_as.get(uri, -1):  # open, and newer
+                self.finished[uri], self.finished_as[uri] = analysis, asked
         return analysis
 
     def latest(self, uri: str) -> tuple[str, Analysis | None] | None:
@@ -136,6 +143,7 @@ class Documents:
     def forget(self, uri: str) -> None:
         """The document was closed: drop what is known of it and stop its check."""
         self.finished.pop(uri, None)
+        self.finished_as.pop(uri, None)
         self.checks.pop(uri, None)
         self.executor.stop(uri)
         task = self.pending.pop(uri, None)
