@@ -162,9 +162,12 @@ def test_a_fifo_in_place_of_an_idx_file_is_refused(tmp_path):
         except BrokenPipeError:
             pass
 
-    threading.Thread(target=writer, daemon=True).start()
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
     with pytest.raises(DataError, match="is not a regular file"):
         formats.read_idx(fifo)
+    os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # netspec never opened it: release the writer
+    thread.join(5)
 
 
 # --- .npz --------------------------------------------------------------------------------------
