@@ -272,6 +272,9 @@ def read_npz(
             raise DataError(f"{path} is not an .npz file ({what}); save the arrays with numpy.savez")
         handle.seek(0)
         arrays = _npz_arrays(path, handle)
+    for key in ("x_train", "x_test", "x"):
+        if key in arrays:
+            _refuse_empty(str(path), key, arrays[key])  # before the layout: the message shows the saved shape
     first = "x_train" if "x_train" in arrays else "x"
     order = _npz_layout(path, first, arrays[first], channels, input_shape, resized)
     if "x_train" in arrays:
@@ -431,11 +434,7 @@ def _images(where: str, key: str, x: np.ndarray) -> np.ndarray:
     """uint8 stays uint8 (4× less memory on the device); anything else becomes float32, once it is
     known to fit. Samples with a dimension of 0 are refused here: resizing or flattening them
     later fails inside torch with no word about the file."""
-    if 0 in x.shape[1:]:
-        raise DataError(
-            f"{where}: {key} has shape {x.shape}: its samples hold no values (a dimension of 0); "
-            "save samples of at least 1x1"
-        )
+    _refuse_empty(where, key, x)
     if x.dtype.kind == "f":
         _check_floats(where, key, x)
     if x.ndim == 3:
@@ -444,6 +443,14 @@ def _images(where: str, key: str, x: np.ndarray) -> np.ndarray:
         with np.errstate(over="raise", invalid="raise"):  # _check_floats made both impossible
             x = x.astype(np.float32)
     return np.ascontiguousarray(x)
+
+
+def _refuse_empty(where: str, key: str, x: np.ndarray) -> None:
+    if 0 in x.shape[1:]:
+        raise DataError(
+            f"{where}: {key} has shape {x.shape}: its samples hold no values (a dimension of 0); "
+            "save samples of at least 1x1"
+        )
 
 
 def _check_floats(where: str, key: str, x: np.ndarray) -> None:
