@@ -46,7 +46,7 @@ def read_image_folder(
         check_test_classes(roots["test"], roots["train"], class_names)
     listed = {split: list_images(root, class_names) for split, root in roots.items()}
     first = listed["train"][0][0]
-    check_expected(folder, first, header_size(pil, first), channels, size, input_shape)
+    check_expected(first, header_size(pil, first), channels, size, input_shape)
     sizes = {split: [header_size(pil, path) for path, _ in items] for split, items in listed.items()}
     if size is None:
         check_one_size(listed, sizes)
@@ -183,7 +183,6 @@ def resize_words(height: int, width: int) -> str:
 
 
 def check_expected(
-    folder: Path,
     first: Path,
     width_height: tuple[int, int],
     channels: int,
@@ -196,18 +195,18 @@ def check_expected(
         return
     height, width = size or header_hw(width_height)
     have = (channels, height, width)
-    how = f"`resize {resize_words(*size)}` makes the images" if size else f"the images ({first}) are"
+    how = f"`resize {resize_words(*size)}` makes the images" if size else f"{first} is"
     if len(input_shape) == 3 and tuple(input_shape[1:]) != (height, width):
         fix = resize_words(*input_shape[1:])
         raise DataError(
-            f"{how} {height}x{width} in {folder}, but the spec's input is {fmt_shape(input_shape)}: add `resize {fix}` "
+            f"{how} {height}x{width}, but the spec's input is {fmt_shape(input_shape)}: add `resize {fix}` "
             f"to the train block (or pass --resize {fix}), or change `input` to {fmt_shape(have)}"
         )
     if len(input_shape) == 1 and math.prod(have) != input_shape[0]:
         side = math.isqrt(input_shape[0] // channels)
         fix = f"add `resize {side}` (or pass --resize {side}), or " if channels * side * side == input_shape[0] else ""
         raise DataError(
-            f"{how} {height}x{width} in {folder}: samples of {fmt_shape(have)} = {math.prod(have):,} values, but the "
+            f"{how} {height}x{width}: samples of {fmt_shape(have)} = {math.prod(have):,} values, but the "
             f"spec's input is {input_shape[0]:,} values: {fix}change `input` to {fmt_shape(have)}"
         )
 
