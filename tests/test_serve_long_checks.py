@@ -179,3 +179,25 @@ def test_a_page_name_that_is_not_a_short_string_is_a_400(page):
     with Background(session) as url:
         status, answer = post(url.split("/?")[0], session.token, "check", {"text": SMALL, "page": page})
     assert status == 400 and answer["error"].startswith("page:")
+
+
+@pytest.mark.parametrize("text, seconds", [("30", 30.0), ("0.5", 0.5), ("0", None)])
+def test_check_timeout_reads_seconds_and_0_for_no_limit(text, seconds):
+    from netspec.serve.command import check_timeout
+
+    assert check_timeout(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["-1", "nan", "inf", "soon", "86401", ""])
+def test_a_check_timeout_that_is_not_seconds_is_a_usage_error(text):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "netspec", "serve", "--check-timeout", text, "--no-browser"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2 and "expected seconds from 0 (no limit) to 86400" in result.stderr
+    assert "Traceback" not in result.stderr
