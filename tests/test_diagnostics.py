@@ -121,7 +121,8 @@ def code_uses() -> tuple[list[CodeUse], list[str]]:
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
-            if isinstance(func, ast.Attribute) and func.attr in ("error", "warning", "note") and node.args:
+            # a diagnostic call names a code and a message (a printer's one-argument `.note(text)` is not one)
+            if isinstance(func, ast.Attribute) and func.attr in ("error", "warning", "note") and len(node.args) >= 2:
                 severities, code_arg = [func.attr], node.args[0]
             elif isinstance(func, ast.Name) and func.id == "Diagnostic" and len(node.args) >= 2:
                 severities, code_arg = _values(node.args[0], strings), node.args[1]
