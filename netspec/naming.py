@@ -144,6 +144,19 @@ class Allocator:
         return name
 
 
+class AnyOf:
+    """Membership in any of several containers, without copying them into one set per question
+    (a copy of the module's namespace per parameter name grew with the number of classes)."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts):
+        self.parts = parts
+
+    def __contains__(self, name: str) -> bool:
+        return any(name in part for part in self.parts)
+
+
 def layer_names(nodes) -> list[str]:
     """Unique dotted names, one per node (`netspec.graph.Node`): each frame around a node is a
     scope named by its label, else `<block><n>` for a call, `branch<i>` or `shortcut`; inside a
