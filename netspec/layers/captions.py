@@ -3,8 +3,6 @@ pure text from a layer's values, used by each kind's `caption` (netspec.draw pri
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 
 def pair(values: dict, key: str) -> tuple[int, int] | None:
     """A value that is a pair or a single number, as a pair; None when the kind has no such value."""
@@ -26,8 +24,8 @@ def kernel_text(values: dict) -> str:
 
 def number_text(value) -> str:
     """`0.5` for 0.5 and Fraction(1, 2), `3` for 3."""
-    if isinstance(value, Fraction):
-        value = float(value)
+    if hasattr(value, "denominator") and not isinstance(value, int):  # a Fraction, without importing
+        value = float(value)  # fractions (and decimal) on every check's start
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
