@@ -10,6 +10,7 @@ each statement's arguments against its layer kind. It does not look at shapes: t
 from __future__ import annotations
 
 from netspec import expressions, graph, layers
+from netspec.cancellation import checkpoint
 from netspec.diagnostics import Diagnostics, add_context
 from netspec.graph import ENTRY, Fragment, Frame, Merge, Node
 from netspec.layers import merge
@@ -135,6 +136,7 @@ class _Elaborator:
         out: Fragment = []
         current = ENTRY
         for statement in statements:
+            checkpoint()
             if self.too_large:
                 break
             reported = len(self.diagnostics.items)
@@ -224,6 +226,8 @@ class _Elaborator:
             return entry
         prefix = (frame,) if frame is not None else ()
         for copy in range(times):
+            if copy & 255 == 0:  # a copy of a one-layer body is ~1 µs
+                checkpoint()
             entry = graph.append(out, fragment, entry, fresh_frames=fresh or copy > 0, prefix=prefix)
         return entry
 

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from math import prod
 
+from netspec.cancellation import checkpoint
 from netspec.checker import INPUT_STORAGE, CheckResult, LayerReport
 from netspec.collector import collector_paused
 from netspec.layers import windows
@@ -296,6 +297,8 @@ def saved_storages(result: CheckResult, size: int, device: str, channels_last: b
     outputs, flattened = channels_last_storages(layers) if channels_last else ([x.storage for x in layers], {})
     storages: dict[tuple, Storage] = {}
     for n, layer in enumerate(layers):
+        if n & 255 == 0:  # a layer here is a few µs: a look-up each would cost 1-2 %
+            checkpoint()
         renamed = {layer.storage: outputs[n]}
         for index in layer.inputs:
             renamed[layers[index - 1].storage if index > 0 else INPUT_STORAGE] = flattened.get(n) or (
@@ -380,6 +383,8 @@ def timeline(
     moments = []
     # forward: the previous step's gradients and log-probabilities are still alive
     for n, (fixed, per_sample) in enumerate(forward):
+        if n & 255 == 0:
+            checkpoint()
         extra = temporaries[n][0]
         moments.append(
             moment("forward", layers[n].name, all_gradients, per_sample + log_probs, extra[1], fixed, extra[0])
@@ -401,6 +406,8 @@ def timeline(
     gradients = 0
     grads = gradient_elements(result)
     for n in range(len(layers) - 1, -1, -1):
+        if n & 255 == 0:
+            checkpoint()
         layer = layers[n]
         if grads[n] is None:  # needs no gradient: no backward
             continue
@@ -484,6 +491,8 @@ def operation_temporaries(
     sliced = concat_slices(layers, readers)[0]
     temporaries = []
     for n, layer in enumerate(layers):
+        if n & 255 == 0:
+            checkpoint()
         kind, forward, backward = layer.kind, (0, 0), (0, 0)
         if kind in ("maxpool", "adaptivemaxpool", "globalmaxpool") and not tracked[n]:
             forward = (0, prod(layer.output) * 8)  # the int64 indices, made and dropped
@@ -615,6 +624,8 @@ def forward_activations(
     dropped: dict[int, int] = {}
     fixed, per_sample, result = 0, 0, []
     for n, layer in enumerate(layers):
+        if n & 255 == 0:
+            checkpoint()
         for storage in made.get(n, ()):
             fixed += storage.fixed
             per_sample += storage.per_sample
@@ -704,6 +715,8 @@ def gradient_elements(result: CheckResult) -> list[int | None]:
     releasing: dict[int, int] = {}
     elements: list[int | None] = [None] * len(layers)
     for n in range(len(layers) - 1, -1, -1):
+        if n & 255 == 0:
+            checkpoint()
         for value in arriving.get(n, ()):
             if value not in slices:
                 live += size[value]

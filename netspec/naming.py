@@ -11,6 +11,8 @@ from __future__ import annotations
 import keyword
 import re
 
+from netspec.cancellation import checkpoint
+
 # Names a generated module must not take: nn.Module's own attributes and methods would be shadowed.
 RESERVED = {
     "forward",
@@ -178,7 +180,9 @@ def layer_names(nodes) -> list[str]:
         return f"{family}{separator}{counters[key]}"
 
     names = []
-    for node in nodes:
+    for position, node in enumerate(nodes):
+        if position & 255 == 0:  # a name is ~2 µs
+            checkpoint()
         prefix = ""
         for frame in node.frames:
             path = scopes.get(frame)

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from netspec import lalr
+from netspec.cancellation import checkpoint
 from netspec.diagnostics import Diagnostics, terminal_text
 from netspec.expressions import Binary
 from netspec.record import Record
@@ -161,6 +162,7 @@ def parse(source: SourceFile, diagnostics: Diagnostics) -> list[Statement] | Non
             "a network has at most 100,000 layers: use `repeat` and blocks for long stacks",
         )
         return None
+    checkpoint()
     tree = _parse_tree(source, diagnostics)
     if tree is None:
         return None
@@ -400,6 +402,7 @@ def _value(tree) -> Value:
 
 
 def _statement(tree, depth: int, diagnostics: Diagnostics) -> Statement:
+    checkpoint()  # each statement, at any depth: one `add { }` may hold 50,000 branches
     label_tree, word, *rest = tree.children
     label = str(label_tree.children[0]) if label_tree is not None else None
     label_span = Span.of_token(label_tree.children[0]) if label_tree is not None else None
